@@ -1,0 +1,1 @@
+"""Showreel's Django project package and its edge to Shopify."""
