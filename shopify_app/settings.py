@@ -29,6 +29,13 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
 if not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
 
+# Fernet keys for secrets at rest, newest first (see shopify_app/crypto.py). The development key below is
+# public and only used outside production.
+_DEV_FERNET_KEY = "c2hvd3JlZWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWM="
+FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k] or (
+    [_DEV_FERNET_KEY] if os.environ.get("SHOWREEL_ENV", "dev") != "production" else []
+)
+
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 
 INSTALLED_APPS = [
@@ -141,3 +148,114 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Shopify edge (Shopify engineer: shopify_app/) ----------------------------------------------
+# Every value comes from the environment; the development defaults below are public and are refused in
+# production, where the real API key/secret must be set and the emulator/dev shortcuts are off.
+SHOWREEL_ENV = os.environ.get("SHOWREEL_ENV", "dev")
+_SHOPIFY_PRODUCTION = SHOWREEL_ENV == "production"
+SHOPIFY_API_KEY = os.environ.get("SHOPIFY_API_KEY") or ("" if _SHOPIFY_PRODUCTION else "showreel-dev-api-key")
+SHOPIFY_API_SECRET = os.environ.get("SHOPIFY_API_SECRET") or (
+    "" if _SHOPIFY_PRODUCTION else "showreel-dev-api-secret-not-secret"
+)
+# Pinned here only: Shopify supports a version for 12 months; the schema in shopify_app/graphql/schema/ matches.
+SHOPIFY_API_VERSION = "2026-07"
+SHOPIFY_SCOPES = os.environ.get("SHOPIFY_SCOPES", "read_products,write_products,write_files")
+SHOPIFY_APP_URL = os.environ.get("SHOPIFY_APP_URL", "http://127.0.0.1:8000").rstrip("/")
+# None: talk to https://{shop}. Set (dev/tests only) to the emulator's base URL, e.g. http://127.0.0.1:8765.
+SHOPIFY_ADMIN_BASE = (os.environ.get("SHOPIFY_ADMIN_BASE") or "").rstrip("/") or None
+SHOPIFY_EMULATOR_ENABLED = env_bool("SHOPIFY_EMULATOR_ENABLED", not _SHOPIFY_PRODUCTION)
+# Lets the emulator hand out session tokens so embedded pages work without App Bridge (dev only).
+SHOPIFY_DEV_SESSION = env_bool("SHOPIFY_DEV_SESSION", False)
+# Ask for expiring offline tokens (with a refresh token) in the token exchange; refresh this long before expiry.
+SHOPIFY_EXPIRING_OFFLINE_TOKENS = env_bool("SHOPIFY_EXPIRING_OFFLINE_TOKENS", True)
+SHOPIFY_TOKEN_REFRESH_MARGIN_S = int(os.environ.get("SHOPIFY_TOKEN_REFRESH_MARGIN_S", "300"))
+# Query-HMAC timestamps older than this are refused (shopify_python_api uses one day).
+SHOPIFY_HMAC_MAX_AGE_S = int(os.environ.get("SHOPIFY_HMAC_MAX_AGE_S", "86400"))
+SHOPIFY_OAUTH_STATE_MAX_AGE_S = int(os.environ.get("SHOPIFY_OAUTH_STATE_MAX_AGE_S", "600"))
+SHOPIFY_HTTP_TIMEOUT_S = float(os.environ.get("SHOPIFY_HTTP_TIMEOUT_S", "30"))
+if _SHOPIFY_PRODUCTION:
+    if not (SHOPIFY_API_KEY and SHOPIFY_API_SECRET):
+        raise RuntimeError("SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set in production")
+    if SHOPIFY_ADMIN_BASE or SHOPIFY_EMULATOR_ENABLED or SHOPIFY_DEV_SESSION:
+        raise RuntimeError(
+            "SHOPIFY_ADMIN_BASE, SHOPIFY_EMULATOR_ENABLED and SHOPIFY_DEV_SESSION are development-only "
+            "and refused when SHOWREEL_ENV=production"
+        )
+# (Shopify edge) Mask session tokens, OAuth codes and access tokens in every log line the console handler writes.
+LOGGING.setdefault("filters", {})["shopify_redact"] = {"()": "shopify_app.log_filters.RedactShopifySecrets"}
+LOGGING["handlers"]["console"].setdefault("filters", []).append("shopify_redact")
+
+# --- NemoVideo cloud backend (cloud-backend engineer: videos/backends/nemo/) ----------------------
+# VIDEO_BACKEND=nemo renders in NemoVideo's cloud (shared/nemo/protocol.md). Without NEMO_TOKEN an
+# anonymous token is issued to this installation's client id (kept in the DB, or NEMO_CLIENT_ID).
+NEMO_API_URL = os.environ.get("NEMO_API_URL", "https://mega-api-prod.nemovideo.ai").rstrip("/")
+NEMO_WEB_URL = os.environ.get("NEMO_WEB_URL", "https://nemovideo.com").rstrip("/")
+NEMO_TOKEN = os.environ.get("NEMO_TOKEN", "")
+NEMO_CLIENT_ID = os.environ.get("NEMO_CLIENT_ID", "")
+NEMO_SKILL_PLATFORM = os.environ.get("NEMO_SKILL_PLATFORM", "unknown")
+NEMO_POLL_INTERVAL_S = float(os.environ.get("NEMO_POLL_INTERVAL_S", "30"))
+NEMO_SSE_TIMEOUT_S = float(os.environ.get("NEMO_SSE_TIMEOUT_S", "900"))
+NEMO_RATE_LIMIT_WAIT_S = float(os.environ.get("NEMO_RATE_LIMIT_WAIT_S", "30"))
+NEMO_RENDER_TIMEOUT_S = float(os.environ.get("NEMO_RENDER_TIMEOUT_S", "600"))
+
+# --- Embedded admin UI (UI engineer: templates/app/, static/showreel/) ---------------------------------
+# The UI's CSS/JS and template stills live in static/showreel/ (served by staticfiles; no build step).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Video jobs (jobs engineer: videos/jobs/, videos/api/) ------------------------------------------
+import json as _json  # noqa: E402
+
+# Per-test/per-deploy queue name (Redis list key / ORM broker key); workers and web must agree.
+Q_CLUSTER["name"] = os.environ.get("Q_CLUSTER_NAME", Q_CLUSTER["name"])
+# Downloaded inputs and local renders of running jobs (removed when a job ends).
+SHOWREEL_WORK_DIR = Path(os.environ.get("SHOWREEL_WORK_DIR", VAR_DIR / "jobs"))
+# Jobs of one shop that run at once; the rest wait in line (bulk batches are processed at this pace).
+SHOWREEL_JOBS_PER_SHOP = int(os.environ.get("SHOWREEL_JOBS_PER_SHOP", "2"))
+# Shopify: an app may create at most 1,000 videos per store per week (rolling 7 days here).
+SHOWREEL_WEEKLY_VIDEO_LIMIT = int(os.environ.get("SHOWREEL_WEEKLY_VIDEO_LIMIT", "1000"))
+# A worker's claim on a job, renewed while it makes progress. Must exceed the longest stretch without a
+# heartbeat (one download, compose); a killed worker's job is picked up again this long after it died.
+SHOWREEL_JOB_LEASE_S = float(os.environ.get("SHOWREEL_JOB_LEASE_S", "180"))
+SHOWREEL_JOB_HEARTBEAT_S = float(os.environ.get("SHOWREEL_JOB_HEARTBEAT_S", "10"))
+# A job whose worker died this many times is failed (django-q2's max_attempts, for the same reason).
+SHOWREEL_JOB_MAX_ATTEMPTS = int(os.environ.get("SHOWREEL_JOB_MAX_ATTEMPTS", str(Q_CLUSTER["max_attempts"])))
+# Tries per stage when the failure may pass (Shopify 5xx after the client's own retries, a CDN timeout).
+SHOWREEL_STAGE_RETRIES = int(os.environ.get("SHOWREEL_STAGE_RETRIES", "2"))
+SHOWREEL_RETRY_BACKOFF_S = float(os.environ.get("SHOWREEL_RETRY_BACKOFF_S", "2"))
+# Polling Shopify for the new media's status, and how long to wait for READY.
+SHOWREEL_MEDIA_POLL_S = float(os.environ.get("SHOWREEL_MEDIA_POLL_S", "2"))
+SHOWREEL_MEDIA_TIMEOUT_S = float(os.environ.get("SHOWREEL_MEDIA_TIMEOUT_S", "600"))
+# Product media downloads: only from Shopify's CDN (exact hosts, or ".suffix" for subdomains), capped.
+SHOWREEL_MEDIA_HOSTS = [h for h in os.environ.get(
+    "SHOWREEL_MEDIA_HOSTS", "cdn.shopify.com,.shopifycdn.com,.shopifycdn.net").split(",") if h]
+# Dev/tests only: more allowed origins (e.g. http://127.0.0.1:9000); refused in production.
+SHOWREEL_EXTRA_MEDIA_ORIGINS = [o.rstrip("/") for o in os.environ.get("SHOWREEL_EXTRA_MEDIA_ORIGINS", "").split(",") if o]
+SHOWREEL_MAX_IMAGE_BYTES = int(os.environ.get("SHOWREEL_MAX_IMAGE_BYTES", str(25 * 1024 * 1024)))
+SHOWREEL_MAX_CLIP_BYTES = int(os.environ.get("SHOWREEL_MAX_CLIP_BYTES", str(VIDEO_MAX_INPUT_BYTES)))
+SHOWREEL_DOWNLOAD_TIMEOUT_S = float(os.environ.get("SHOWREEL_DOWNLOAD_TIMEOUT_S", "60"))
+# Render smaller than the composer's canvas (longest side in px, 0 = full size) and at another frame rate
+# (0 = the composer's): for tests and quick local trials only.
+SHOWREEL_RENDER_MAX_SIDE = int(os.environ.get("SHOWREEL_RENDER_MAX_SIDE", "0"))
+SHOWREEL_RENDER_FPS = int(os.environ.get("SHOWREEL_RENDER_FPS", "0"))
+# Monthly video credits per plan (plan names as sold through Shopify App Pricing, lower-cased).
+SHOWREEL_PLANS = _json.loads(os.environ.get("SHOWREEL_PLANS", '{"free": 10, "starter": 100, "growth": 500, "pro": 2000}'))
+SHOWREEL_DEFAULT_PLAN = os.environ.get("SHOWREEL_DEFAULT_PLAN", "free")
+SHOWREEL_PLAN_REFRESH_S = int(os.environ.get("SHOWREEL_PLAN_REFRESH_S", "3600"))
+SHOWREEL_BATCH_MAX = int(os.environ.get("SHOWREEL_BATCH_MAX", "1000"))
+SHOWREEL_LOGO_MAX_BYTES = int(os.environ.get("SHOWREEL_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
+# Links to rendered videos/posters/logos (local storage) are signed and expire after this long.
+SHOWREEL_FILE_URL_MAX_AGE_S = int(os.environ.get("SHOWREEL_FILE_URL_MAX_AGE_S", "3600"))
+# Files in S3-compatible storage when a bucket is named (needs `pip install "django-storages[s3]"`;
+# AWS_* / AWS_S3_ENDPOINT_URL are read by django-storages). Default: MEDIA_ROOT on this machine.
+if os.environ.get("SHOWREEL_S3_BUCKET"):
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": os.environ["SHOWREEL_S3_BUCKET"], "querystring_auth": True,
+                        "querystring_expire": SHOWREEL_FILE_URL_MAX_AGE_S, "file_overwrite": True},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+if SHOWREEL_ENV == "production" and SHOWREEL_EXTRA_MEDIA_ORIGINS:
+    raise RuntimeError("SHOWREEL_EXTRA_MEDIA_ORIGINS is development-only and refused when SHOWREEL_ENV=production")

@@ -1,0 +1,1 @@
+"""Talking to Shopify's Admin API: the GraphQL client, token grants, and the operations Showreel needs."""

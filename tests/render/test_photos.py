@@ -1,0 +1,104 @@
+"""Photos: formats, EXIF orientation, transparency on the background colour, fits that never stretch,
+and the product finder the composer relies on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.render.helpers import EXAMPLES, composed_frames, cutout_png, product_photo, spec_of, still
+from videos.media.images import border_color, has_transparency, open_photo, product_bbox
+from videos.render.plates import choose_mode, prepare_photo
+
+
+def test_transparent_png_lands_on_the_canvas_background_not_black(tmp_path):
+    png = cutout_png(tmp_path / "cutout.png")
+    spec = spec_of([still(png)], background="#3366CC")
+    frame = composed_frames(spec, [0])[0].astype(int)
+    corner = frame[:20, :20].reshape(-1, 3).mean(axis=0)
+    assert np.abs(corner - (0x33, 0x66, 0xCC)).max() < 4
+    assert np.abs(frame[128, 128] - (30, 160, 60)).max() < 6  # the disc itself
+    # no dark fringe around the disc: nothing darker than both the disc and the background
+    assert frame.sum(axis=2).min() > min(30 + 160 + 60, 0x33 + 0x66 + 0xCC) - 30
+
+
+def test_segment_fill_colour_wins_for_transparent_photos(tmp_path):
+    png = cutout_png(tmp_path / "cutout.png", size=(100, 300))  # tall: contained on a colour
+    frame = composed_frames(spec_of([still(png, fill="#FF8800")]), [0])[0].astype(int)
+    assert np.abs(frame[128, 5] - (255, 136, 0)).max() < 4
+
+
+def test_exif_orientation_is_honoured(tmp_path):
+    # stored landscape: red left half, blue right half; EXIF 6 = "rotate 90 degrees clockwise to view"
+    arr = np.zeros((100, 200, 3), np.uint8)
+    arr[:, :100] = (220, 20, 20)
+    arr[:, 100:] = (20, 20, 220)
+    image = Image.fromarray(arr)
+    exif = image.getexif()
+    exif[0x0112] = 6
+    path = tmp_path / "rotated.jpg"
+    image.save(path, exif=exif.tobytes(), quality=95)
+    photo = open_photo(path)
+    assert photo.size == (100, 200)
+    pixels = np.asarray(photo)[..., :3].astype(int)
+    assert pixels[20, 50, 0] > 150 and pixels[180, 50, 2] > 150  # red on top, blue at the bottom
+    frame = composed_frames(spec_of([still(path, fit="contain_color", fill="#FFFFFF")]), [0])[0].astype(int)
+    assert frame[40, 128, 0] > 150 and frame[215, 128, 2] > 150
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF"])
+def test_every_supported_format_opens_as_rgba(tmp_path, fmt):
+    path = product_photo(tmp_path / f"p.{fmt.lower()}", fmt=fmt)
+    photo = open_photo(path)
+    assert photo.mode == "RGBA" and photo.size == (320, 240)
+
+
+def test_animated_gif_gives_its_first_frame(tmp_path):
+    frames = [Image.new("RGB", (40, 40), color) for color in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    path = tmp_path / "anim.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    pixel = open_photo(path).getpixel((20, 20))
+    assert pixel[0] > 200 and pixel[1] < 60
+
+
+def test_product_bbox_finds_cutouts_and_products_on_plain_backgrounds(tmp_path):
+    on_white = open_photo(product_photo(tmp_path / "w.jpg", box=(0.2, 0.25, 0.5, 0.75), fmt="JPEG", quality=80))
+    x0, y0, x1, y1 = product_bbox(on_white)
+    assert (x0, y0, x1, y1) == pytest.approx((0.2, 0.25, 0.5, 0.75), abs=0.03)
+    cutout = open_photo(cutout_png(tmp_path / "c.png"))
+    assert has_transparency(cutout) and not has_transparency(on_white)
+    assert product_bbox(cutout) == pytest.approx((0.2, 0.2, 0.8, 0.8), abs=0.03)
+    lifestyle = open_photo(EXAMPLES / "jeans-woman-ripped-lifestyle.jpg")
+    assert product_bbox(lifestyle) == (0.0, 0.0, 1.0, 1.0)
+    assert border_color(on_white) == pytest.approx((255, 255, 255), abs=3)
+
+
+def test_auto_fit_covers_close_aspects_and_contains_far_ones():
+    product = (0.3, 0.3, 0.7, 0.7)
+    assert choose_mode("auto", (1200, 1000), (1080, 1080), product, False) == "cover"
+    assert choose_mode("auto", (1950, 550), (1080, 1080), product, False) == "contain_blur"
+    assert choose_mode("auto", (1950, 550), (1080, 1080), product, True) == "contain_color"
+    assert choose_mode("contain_blur", (500, 500), (1080, 1080), product, True) == "contain_color"
+    # a product that a cover crop would cut is contained instead
+    assert choose_mode("auto", (1300, 1080), (1080, 1080), (0.0, 0.3, 1.0, 0.7), False) == "contain_blur"
+
+
+def test_contain_blur_never_stretches_and_fills_with_a_blurred_copy(tmp_path):
+    # a wide banner with a circle: after fitting, the circle must still be round
+    arr = np.full((200, 800, 3), (40, 90, 160), np.uint8)
+    yy, xx = np.mgrid[0:200, 0:800]
+    arr[(xx - 400) ** 2 + (yy - 100) ** 2 <= 60**2] = (250, 250, 250)
+    arr[:, :100] = (200, 40, 40)  # something for the blur to pick up
+    path = tmp_path / "banner.png"
+    Image.fromarray(arr).save(path)
+    plate = prepare_photo(open_photo(path), (512, 512), fit="auto")
+    assert plate.mode == "contain_blur"
+    frame = composed_frames(spec_of([still(path)], size=(512, 512)), [0])[0].astype(int)
+    band = frame[192:320]  # the contained banner: 512 x 128
+    ys, xs = np.nonzero(band.min(axis=2) > 200)
+    assert (ys.max() - ys.min()) == pytest.approx(xs.max() - xs.min(), abs=3)
+    assert (xs.max() - xs.min()) == pytest.approx(120 * 0.64, abs=4)
+    top = frame[:100]
+    assert top.std(axis=(0, 1)).max() > 5  # the blurred copy, not a flat colour
+    assert np.abs(top.mean(axis=(0, 1)) - (40, 90, 160)).max() < 60

@@ -1,0 +1,148 @@
+"""Putting a video on a product end to end: staged upload, productUpdate, polling, deletion."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from shopify_app.admin.client import AdminClient, ShopSession
+from shopify_app.admin.errors import NotFoundError, ShopifyError, ShopifyUserError
+from shopify_app.admin.operations import (
+    StagedTarget,
+    attach_media,
+    create_video_upload,
+    delete_media,
+    get_product,
+    publish_video,
+    upload_to_target,
+    wait_for_media,
+)
+
+SHOP = "shop-a.myshopify.com"
+
+
+@pytest.fixture
+def admin(shopify_emulator, shopify_transport) -> AdminClient:
+    return AdminClient(ShopSession(SHOP, shopify_emulator.install(SHOP)["access_token"]), transport=shopify_transport)
+
+
+@pytest.fixture
+def sneakers(shopify_emulator) -> str:
+    return next(p["id"] for p in shopify_emulator.products(SHOP) if p["title"] == "Blue Slip-On Sneakers")
+
+
+def test_video_goes_from_upload_to_ready_on_the_product(admin, shopify_emulator, sneakers, tiny_mp4, shopify_transport):
+    media = publish_video(admin, sneakers, tiny_mp4, alt="Blue slip-on sneakers showcase")
+    assert (media.kind, media.status) == ("VIDEO", "UPLOADED")
+
+    ready = wait_for_media(admin, media.id, interval_s=0.5, sleep=shopify_transport.sleeps.append)
+
+    assert ready.status == "READY" and (ready.width, ready.height) == (64, 64) and ready.duration_ms == 500
+    assert shopify_transport.sleeps == [0.5]  # UPLOADED -> PROCESSING -> READY over successive polls
+    source = ready.video_sources[0]
+    assert source["mimeType"] == "video/mp4" and source["fileSize"] == tiny_mp4.stat().st_size
+    assert httpx.get(source["url"]).content == tiny_mp4.read_bytes()
+    on_product = shopify_emulator.product_media(SHOP, sneakers)
+    assert [(m["kind"], m["status"], m["alt"]) for m in on_product][-1] == ("VIDEO", "READY", "Blue slip-on sneakers showcase")
+    assert get_product(admin, sneakers).media[-1].id == media.id
+
+
+def test_non_mp4_upload_fails_with_media_errors(admin, sneakers, tmp_path):
+    fake = tmp_path / "not-a-video.mp4"
+    fake.write_bytes(b"<html>this is not a video</html>")
+    media = publish_video(admin, sneakers, fake)
+
+    with pytest.raises(ShopifyUserError) as caught:
+        wait_for_media(admin, media.id, interval_s=0, sleep=lambda s: None)
+
+    assert caught.value.code == "MEDIA_FAILED" and not caught.value.retryable
+    assert caught.value.media_errors[0]["code"] == "VIDEO_INVALID_FILETYPE_ERROR"
+    assert "File type is not supported" in str(caught.value)
+
+
+def test_poll_gives_up_with_a_retryable_timeout(admin, shopify_emulator, sneakers, tiny_mp4):
+    shopify_emulator.store.processing_polls = 10  # a slow transcode
+    media = publish_video(admin, sneakers, tiny_mp4)
+    ticks = iter([0.0, 0.0, 100.0])
+    with pytest.raises(ShopifyError) as caught:
+        wait_for_media(admin, media.id, timeout_s=10, sleep=lambda s: None, clock=lambda: next(ticks))
+    assert caught.value.code == "MEDIA_TIMEOUT" and caught.value.retryable
+
+
+@pytest.mark.parametrize(("delta", "code"), [(1, "EntityTooSmall"), (-1, "EntityTooLarge")])
+def test_upload_of_the_wrong_size_is_refused(admin, tiny_mp4, delta, code):
+    # declared size = real size + delta: the signed policy pins the declared one
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size + delta)
+    with pytest.raises(ShopifyError) as caught:
+        upload_to_target(admin, target, tiny_mp4)
+    assert caught.value.status == 400 and f"<Code>{code}</Code>" in caught.value.message
+
+
+def test_upload_with_the_file_before_the_parameters_is_refused(admin, tiny_mp4):
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    # Hand-built multipart body with the file first.
+    boundary = "xyz"
+    parts = [(("file", tiny_mp4.name), tiny_mp4.read_bytes())] + [((n, None), v.encode()) for n, v in target.parameters]
+    body = b""
+    for (name, filename), value in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + value + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    response = httpx.post(target.url, content=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 400 and b"last form field" in response.content
+
+
+def test_upload_with_a_tampered_parameter_is_refused(admin, tiny_mp4):
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    tampered = StagedTarget(target.url, target.resource_url,
+                            [(n, v + "x" if n == "x-goog-signature" else v) for n, v in target.parameters])
+    with pytest.raises(ShopifyError, match="SignatureDoesNotMatch"):
+        upload_to_target(admin, tampered, tiny_mp4)
+
+
+def test_attaching_a_target_that_was_never_uploaded_fails(admin, sneakers, tiny_mp4):
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    media = attach_media(admin, sneakers, target.resource_url)
+    with pytest.raises(ShopifyUserError) as caught:
+        wait_for_media(admin, media.id, interval_s=0, sleep=lambda s: None)
+    assert caught.value.media_errors[0]["code"] == "INVALID_SIGNED_URL"
+
+
+def test_video_upload_needs_a_real_size(admin):
+    with pytest.raises(ShopifyUserError, match="outside"):
+        create_video_upload(admin, "a.mp4", 0)
+
+
+def test_attach_to_a_missing_product_is_not_found(admin, tiny_mp4):
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    with pytest.raises(NotFoundError):
+        attach_media(admin, "gid://shopify/Product/1", target.resource_url)
+
+
+def test_delete_media_removes_it_from_the_product(admin, shopify_emulator, sneakers, tiny_mp4):
+    media = publish_video(admin, sneakers, tiny_mp4)
+    wait_for_media(admin, media.id, interval_s=0, sleep=lambda s: None)
+
+    assert delete_media(admin, [media.id]) == [media.id]
+
+    assert media.id not in [m["id"] for m in shopify_emulator.product_media(SHOP, sneakers)]
+    with pytest.raises(NotFoundError):
+        delete_media(admin, [media.id])
+
+
+def test_deprecated_product_delete_media_also_works_in_the_emulator(admin, shopify_emulator, sneakers):
+    image = shopify_emulator.product_media(SHOP, sneakers)[0]["id"]
+    data = admin.execute(
+        "mutation($p: ID!, $m: [ID!]!) { productDeleteMedia(productId: $p, mediaIds: $m) { deletedMediaIds mediaUserErrors { code } } }",
+        {"p": sneakers, "m": [image]},
+    )
+    assert data["productDeleteMedia"] == {"deletedMediaIds": [image], "mediaUserErrors": []}
+    assert image not in [m["id"] for m in shopify_emulator.product_media(SHOP, sneakers)]
+
+
+def test_store_video_limit_fails_the_media(admin, shopify_emulator, sneakers, tiny_mp4):
+    shopify_emulator.shop(SHOP).video_limit = 0
+    media = publish_video(admin, sneakers, tiny_mp4)
+    with pytest.raises(ShopifyUserError) as caught:
+        wait_for_media(admin, media.id, interval_s=0, sleep=lambda s: None)
+    assert caught.value.media_errors[0]["code"] == "FILE_STORAGE_LIMIT_EXCEEDED"

@@ -1,0 +1,66 @@
+"""What a stage gets: the job, a way to record a checkpoint (which also renews the lease and notices a
+cancel), throttled progress, the work folder and a lazily-made Admin API client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from shopify_app.admin.client import AdminClient
+from shopify_app.admin.transport import Transport
+from videos.jobs import files, lease
+from videos.jobs.models import VideoJob
+
+
+@dataclass
+class StageContext:
+    job: VideoJob
+    owner: str
+    transport: Transport | None = None
+    progress_range: tuple[int, int] = (0, 100)
+    _admin: AdminClient | None = field(default=None, repr=False)
+    _last_beat: float = field(default_factory=time.monotonic, repr=False)
+    _thread: int = field(default_factory=threading.get_ident, repr=False)
+
+    @property
+    def work_dir(self) -> Path:
+        return files.work_dir(self.job.pk)
+
+    def admin(self) -> AdminClient:
+        if self._admin is None:
+            from shopify_app import services as shopify_services
+
+            self._admin = shopify_services.admin_client(self.job.shop, transport=self.transport)
+        return self._admin
+
+    def save(self, **fields: Any) -> None:
+        """Record a checkpoint (and renew the lease); raises JobCancelled / LeaseLost."""
+        lease.update(self.job, self.owner, **fields)
+        self._last_beat = time.monotonic()
+
+    def progress(self, fraction: float) -> None:
+        """The stage is `fraction` done: written (with a lease renewal) at most every heartbeat interval,
+        and only from the job's own thread (a render callback may run on another)."""
+        low, high = self.progress_range
+        value = int(low + max(0.0, min(1.0, fraction)) * (high - low))
+        if threading.get_ident() != self._thread:
+            return
+        if time.monotonic() - self._last_beat < settings.SHOWREEL_JOB_HEARTBEAT_S and value <= self.job.progress + 5:
+            return
+        self.save(progress=max(value, self.job.progress))
+
+    def heartbeat(self) -> None:
+        if time.monotonic() - self._last_beat >= settings.SHOWREEL_JOB_HEARTBEAT_S:
+            self.save()
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, renewing the lease and noticing a cancel on the way."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, 1.0))
+            self.heartbeat()

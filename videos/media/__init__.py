@@ -1,0 +1,1 @@
+"""Reading the merchant's media: content sniffing, validation, photos, clips and audio."""

@@ -1,0 +1,161 @@
+"""Opening photos (any format we accept, EXIF-rotated, bomb-checked) and finding the product in them.
+
+- `open_photo(path)` -> an RGBA `PIL.Image` (JPEG, PNG, WEBP, GIF's first frame), or a `MediaError`.
+- `has_transparency(img)` -> whether the photo has a real alpha channel (a cut-out product).
+- `product_bbox(img)` -> the product's bounding box (x0, y0, x1, y1), normalised to 0..1: the
+  non-transparent pixels of a cut-out, or the pixels that differ from a plain border/background colour.
+  A photo without a plain background (a lifestyle shot) gives the whole frame.
+- `border_color(img)` -> the median RGB of the photo's border (its background colour when it has one).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from videos.media.errors import MediaError
+from videos.media.limits import max_image_pixels
+from videos.media.probe import check_file
+
+# Pillow format names we accept (MPO is the multi-picture JPEG many phones write).
+PHOTO_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "GIF"}
+FULL_FRAME = (0.0, 0.0, 1.0, 1.0)
+
+# product_bbox tuning: the analysis size, how far a pixel must be from the background colour, how much
+# of the border must be that colour for the photo to count as "on a plain background".
+_ANALYSIS_SIZE = 256
+_BG_DISTANCE = 30
+_PLAIN_BORDER = 0.6
+_ALPHA_SOLID = 32
+
+
+def open_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Image:
+    """Decode a photo to RGBA, honouring EXIF orientation; raise `MediaError` for anything unusable."""
+    path = Path(path)
+    limit = max_pixels if max_pixels is not None else max_image_pixels()
+    check_file(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as img:
+                if img.format not in PHOTO_FORMATS:
+                    raise MediaError(path, f"unsupported image type {img.format or 'unknown'}")
+                width, height = img.size
+                if width * height > limit:
+                    raise MediaError(
+                        path,
+                        f"image is {width}x{height} ({width * height:,} pixels), over the {limit:,}-pixel "
+                        "limit (decompression bomb?)",
+                    )
+                if getattr(img, "n_frames", 1) > 1:
+                    img.seek(0)
+                img.load()
+                rgba = _to_rgba(_exif_transposed(img))
+        except MediaError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaError(path, f"image is too large (decompression bomb?): {exc}") from None
+        except UnidentifiedImageError:
+            raise MediaError(path, "not a readable image (unknown or corrupt format)") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise MediaError(path, f"corrupt or truncated image: {exc}") from None
+    return rgba
+
+
+def _exif_transposed(img: Image.Image) -> Image.Image:
+    try:
+        if img.getexif().get(0x0112, 1) in (0, 1):  # no rotation: skip exif_transpose's copy
+            return img
+        return ImageOps.exif_transpose(img) or img
+    except Exception:  # A broken EXIF block must not cost us the photo; show it unrotated.
+        return img
+
+
+def _to_rgba(img: Image.Image) -> Image.Image:
+    if img.mode == "RGBA":
+        return img
+    if img.mode in {"I;16", "I;16B", "I;16L", "I"}:
+        arr = np.asarray(img, dtype=np.float64)
+        peak = 65535.0 if img.mode.startswith("I;16") or arr.max() > 255 else 255.0
+        img = Image.fromarray(np.clip(arr * (255.0 / peak), 0, 255).astype(np.uint8), "L")
+    if img.mode == "F":
+        img = Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8), "L")
+    if img.mode in {"CMYK", "YCbCr", "LAB", "HSV", "1"}:
+        img = img.convert("RGB")
+    return img.convert("RGBA")
+
+
+def has_transparency(img: Image.Image) -> bool:
+    """True when a visible share of the photo (>= 0.1 %) is transparent or translucent."""
+    if img.mode not in {"RGBA", "LA", "PA", "RGBa", "La"}:
+        if "transparency" not in img.info:
+            return False
+        img = img.convert("RGBA")
+    alpha = np.asarray(img.getchannel("A"))
+    if int(alpha.min()) >= 250:
+        return False
+    return float(np.count_nonzero(alpha < 250)) >= 0.001 * alpha.size
+
+
+def border_color(img: Image.Image) -> tuple[int, int, int]:
+    """Median RGB of the photo's outermost pixels (transparent ones ignored)."""
+    small = _analysis_copy(img)
+    rgb, alpha = small[..., :3], small[..., 3]
+    border = _border(rgb)[_border(alpha) >= _ALPHA_SOLID]
+    if border.size == 0:  # A cut-out: no border colour; the product's own median colour instead.
+        border = rgb[alpha >= _ALPHA_SOLID]
+    if border.size == 0:
+        return (255, 255, 255)
+    return tuple(int(v) for v in np.median(border, axis=0))  # type: ignore[return-value]
+
+
+def product_bbox(img: Image.Image) -> tuple[float, float, float, float]:
+    """The product's bounding box (x0, y0, x1, y1) in 0..1; the whole frame when it can't tell."""
+    small = _analysis_copy(img)
+    h, w = small.shape[:2]
+    if has_transparency(img):
+        mask = small[..., 3] >= _ALPHA_SOLID
+    else:
+        rgb = small[..., :3].astype(np.int16)
+        border = _border(rgb)
+        background = np.median(border, axis=0)
+        plain = np.max(np.abs(border - background), axis=1) <= _BG_DISTANCE
+        if plain.mean() < _PLAIN_BORDER:
+            return FULL_FRAME
+        mask = np.max(np.abs(rgb - background), axis=2) > _BG_DISTANCE
+        mask = _despeckle(mask)
+    return _mask_bbox(mask, w, h)
+
+
+def _analysis_copy(img: Image.Image) -> np.ndarray:
+    small = img.convert("RGBA") if img.mode != "RGBA" else img
+    if max(small.size) > _ANALYSIS_SIZE:
+        small = small.copy()
+        small.thumbnail((_ANALYSIS_SIZE, _ANALYSIS_SIZE), Image.Resampling.BILINEAR)
+    return np.asarray(small)
+
+
+def _border(arr: np.ndarray, width: int = 2) -> np.ndarray:
+    parts = [arr[:width], arr[-width:], arr[:, :width].swapaxes(0, 1), arr[:, -width:].swapaxes(0, 1)]
+    return np.concatenate([p.reshape(-1, *arr.shape[2:]) for p in parts])
+
+
+def _despeckle(mask: np.ndarray) -> np.ndarray:
+    """Drop isolated noise pixels (JPEG ringing, dust): keep pixels with >= 3 of their 3x3 neighbours set."""
+    padded = np.pad(mask.astype(np.uint8), 1)
+    h, w = mask.shape
+    neighbours = sum(padded[dy : dy + h, dx : dx + w] for dy in range(3) for dx in range(3))
+    return mask & (neighbours >= 4)
+
+
+def _mask_bbox(mask: np.ndarray, w: int, h: int) -> tuple[float, float, float, float]:
+    if np.count_nonzero(mask) < max(4, 0.002 * mask.size):
+        return FULL_FRAME
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    x0, x1 = cols[0] / w, (cols[-1] + 1) / w
+    y0, y1 = rows[0] / h, (rows[-1] + 1) / h
+    return (float(x0), float(y0), float(x1), float(y1))

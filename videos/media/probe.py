@@ -1,0 +1,210 @@
+"""Validating a spec's media before anything is rendered: each source is resolved, size-checked and
+sniffed by content (never by extension), then opened far enough to prove it is usable. Any problem raises
+one `MediaError` whose message names the file and the reason."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from videos.backends.base import RenderError
+from videos.media.errors import MediaError
+from videos.media.limits import max_image_pixels, max_input_bytes
+from videos.spec import VideoSpec
+
+IMAGE, VIDEO, AUDIO, OTHER = "image", "video", "audio", "other"
+_ROLE_KINDS = {"image": {IMAGE}, "overlay": {IMAGE}, "clip": {VIDEO}, "audio": {AUDIO, VIDEO}}
+_ROLE_NAMES = {"image": "a photo", "overlay": "an image", "clip": "a video clip", "audio": "an audio file"}
+_UNSUPPORTED_IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: str  # image / video / audio / other
+    name: str  # a human name for the format, e.g. "JPEG image", "PDF document"
+
+
+def sniff(path: Path) -> Sniffed:
+    """What the file is, from its first bytes."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if head.startswith(b"\xff\xd8\xff"):
+        return Sniffed(IMAGE, "JPEG image")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed(IMAGE, "PNG image")
+    if head[:6] in {b"GIF87a", b"GIF89a"}:
+        return Sniffed(IMAGE, "GIF image")
+    if head[:4] == b"RIFF":
+        fourcc = head[8:12]
+        return {b"WEBP": Sniffed(IMAGE, "WEBP image"), b"WAVE": Sniffed(AUDIO, "WAV audio"),
+                b"AVI ": Sniffed(VIDEO, "AVI video")}.get(fourcc, Sniffed(OTHER, "RIFF file"))
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in _UNSUPPORTED_IMAGE_BRANDS:
+            return Sniffed(OTHER, "HEIC/AVIF image (not supported; export it as JPEG or PNG)")
+        if brand in {b"M4A ", b"M4B ", b"M4P ", b"F4A "}:
+            return Sniffed(AUDIO, "M4A audio")
+        return Sniffed(VIDEO, "QuickTime video" if brand == b"qt  " else "MP4 video")
+    if head[4:8] in {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}:
+        return Sniffed(VIDEO, "QuickTime video")
+    if head.startswith(b"\x1aE\xdf\xa3"):
+        return Sniffed(VIDEO, "WebM video" if b"webm" in head[:64] else "Matroska video")
+    if head.startswith(b"ID3"):
+        return Sniffed(AUDIO, "MP3 audio")
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return Sniffed(AUDIO, "AAC audio" if head[1] & 0x06 == 0 else "MP3 audio")
+    if head.startswith(b"OggS"):
+        return Sniffed(AUDIO, "Ogg audio")
+    if head.startswith(b"fLaC"):
+        return Sniffed(AUDIO, "FLAC audio")
+    return Sniffed(OTHER, _other_name(head))
+
+
+def _other_name(head: bytes) -> str:
+    lowered = head.lstrip().lower()
+    if head.startswith(b"%PDF"):
+        return "PDF document"
+    if lowered.startswith(b"<svg") or (lowered.startswith(b"<?xml") and b"<svg" in lowered):
+        return "SVG drawing (not supported; export it as PNG)"
+    if lowered.startswith(b"<!doctype html") or lowered.startswith(b"<html"):
+        return "HTML page"
+    if head.startswith(b"PK\x03\x04"):
+        return "ZIP archive"
+    if head.startswith(b"BM"):
+        return "BMP image (not supported; use JPEG, PNG, WEBP or GIF)"
+    if head[:4] in {b"II*\x00", b"MM\x00*"}:
+        return "TIFF image (not supported; use JPEG, PNG, WEBP or GIF)"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and all(c.isprintable() or c.isspace() for c in text):
+        return "text file"
+    return "unknown binary data"
+
+
+def resolve_source(source: str) -> Path:
+    """A spec source -> a local path: `music:<name>` via the music library, file:// URLs, plain paths."""
+    if source.startswith("music:"):
+        name = source.removeprefix("music:")
+        try:
+            from videos.music.library import bed_path
+        except ImportError as exc:
+            raise RenderError(
+                f"{source}: the music library (videos.music.library) is not available: {exc}", retryable=False,
+                code="music_unavailable",
+            ) from None
+        try:
+            return Path(bed_path(name))
+        except (KeyError, LookupError, ValueError, FileNotFoundError) as exc:
+            raise MediaError(source, f"unknown music bed {name!r}: {exc}") from None
+    if source.startswith("file://"):
+        return Path(unquote(urlparse(source).path))
+    if "://" in source:
+        raise MediaError(source, "remote sources are not downloaded by the local renderer; download it first")
+    return Path(source).expanduser()
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise MediaError(path, "file not found")
+    if not path.is_file():
+        raise MediaError(path, "not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        raise MediaError(path, "file is empty (0 bytes)")
+    limit = max_input_bytes()
+    if size > limit:
+        raise MediaError(path, f"file is {size / 2**20:,.0f} MB, over the {limit / 2**20:,.0f} MB input limit")
+
+
+def validate_source(source: str, role: str, *, trim_start: float = 0.0) -> Path:
+    """Resolve and check one source for a role: image, overlay, clip or audio."""
+    path = resolve_source(source)
+    check_file(path)
+    sniffed = sniff(path)
+    if sniffed.kind not in _ROLE_KINDS[role]:
+        if sniffed.kind == OTHER:
+            raise MediaError(path, f"unsupported file type: {sniffed.name}")
+        raise MediaError(path, f"expected {_ROLE_NAMES[role]}, got a {sniffed.name}")
+    if role in {"image", "overlay"}:
+        _check_image_header(path)
+    elif role == "clip":
+        _check_av(path, "video", trim_start)
+    else:
+        _check_av(path, "audio", trim_start)
+    return path
+
+
+def _check_image_header(path: Path) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    limit = max_image_pixels()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as img:
+                width, height = img.size
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaError(path, f"image is too large (decompression bomb?): {exc}") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise MediaError(path, f"corrupt image: {exc}") from None
+    if width * height > limit:
+        raise MediaError(
+            path, f"image is {width}x{height} ({width * height:,} pixels), over the {limit:,}-pixel limit "
+            "(decompression bomb?)",
+        )
+
+
+def _check_av(path: Path, kind: str, trim_start: float) -> None:
+    import av
+
+    what = "video clip" if kind == "video" else "audio file"
+    try:
+        with av.open(str(path)) as container:
+            streams = container.streams.video if kind == "video" else container.streams.audio
+            if not streams:
+                raise MediaError(path, f"has no {kind} stream")
+            stream = streams[0]
+            duration = _duration_s(container, stream)
+            if duration is not None and trim_start >= duration:
+                raise MediaError(path, f"trim_start {trim_start:.2f} s is past the end ({duration:.2f} s)")
+            for _frame in container.decode(stream):
+                break
+            else:
+                raise MediaError(path, f"{what} has no decodable {kind} frames")
+    except MediaError:
+        raise
+    except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
+        raise MediaError(path, f"{what} does not decode: {exc}") from None
+
+
+def _duration_s(container, stream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
+    return None
+
+
+def validate_spec(spec: VideoSpec) -> dict[str, Path]:
+    """Check every source in the spec; returns source -> local path. Raises MediaError on the first bad
+    one (in track order)."""
+    resolved: dict[str, Path] = {}
+    checked: set[tuple[str, str, float]] = set()
+    usable_video = 0
+    for track in spec.tracks:
+        for segment in track.segments:
+            if segment.type == "text":
+                continue
+            trim = float(getattr(segment, "trim_start", 0.0))
+            key = (segment.type, segment.source, trim)
+            if key not in checked:
+                resolved[segment.source] = validate_source(segment.source, segment.type, trim_start=trim)
+                checked.add(key)
+            usable_video += segment.type in {"image", "clip"}
+    if not usable_video:
+        raise MediaError("spec", "no usable photo or clip")
+    return resolved

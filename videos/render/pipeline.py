@@ -1,0 +1,234 @@
+"""The render pipeline: validate every source, prepare plates / layers / soundtrack, then compose frames
+while x264 encodes them, into a temp file in the output's folder that is renamed into place at the end
+(removed on any error: either the whole file is there or nothing is).
+
+Arrangements (measured by `manage.py bench_render`, see the README):
+- "compose_thread": a thread composes frames into a small bounded queue, the calling thread encodes and
+  muxes. numpy/OpenCV and PyAV's encode all release the GIL, so composing overlaps x264's own threads.
+- "encode_thread": the other way round.
+- "serial": one thread does both (the baseline).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from videos.backends.base import ProgressCallback, RenderError, RenderResult
+from videos.media.audio import Mixer, clip_sound, music_source, seconds_to_samples
+from videos.media.probe import validate_spec
+from videos.render.compositor import Compositor, build_compositor
+from videos.render.encoder import Encoder, encoder_settings, new_frame, save_poster
+from videos.render.yuv import frame_views
+from videos.spec import AudioSegment, ClipSegment, TextSegment, VideoSpec
+
+ARRANGEMENTS = ("compose_thread", "encode_thread", "serial")
+DEFAULT_ARRANGEMENT = "compose_thread"
+QUEUE_FRAMES = 3
+_DONE = object()
+
+
+def build_mixer(spec: VideoSpec, paths: dict[str, Path]) -> Mixer:
+    sources = []
+    for segment in spec.segments_of("audio"):
+        assert isinstance(segment, AudioSegment)
+        sources.append(music_source(
+            paths[segment.source], start=segment.start, duration=segment.duration, trim_start=segment.trim_start,
+            volume=segment.volume, fade_in=segment.fade_in, fade_out=segment.fade_out, loop=segment.loop,
+        ))
+    for segment in spec.segments_of("video"):
+        if isinstance(segment, ClipSegment) and segment.keep_audio and segment.volume > 0:
+            sources.append(clip_sound(paths[segment.source], start=segment.start, duration=segment.duration,
+                                      trim_start=segment.trim_start, volume=segment.volume))
+    total = seconds_to_samples(spec.frame_count / spec.canvas.fps)
+    return Mixer(total, sources)
+
+
+def poster_frame(spec: VideoSpec) -> int:
+    """The spec's poster_time, or the hero shot with its title fully shown."""
+    if spec.poster_time is not None:
+        t = spec.poster_time
+    else:
+        first = spec.segments_of("video")[0]
+        titles = [s for s in spec.segments_of("text") if isinstance(s, TextSegment) and s.start < first.end]
+        titles.sort(key=lambda s: (s.role != "title", s.start))
+        if titles:
+            title = titles[0]
+            t = min(title.start + min(title.style.animation_duration, title.duration / 3) + 0.2, title.end - 0.05)
+        else:
+            t = first.start + first.duration * 0.3
+    return min(max(0, round(t * spec.canvas.fps)), spec.frame_count - 1)
+
+
+def _temp_path(target: Path) -> Path:
+    return target.with_name(f".{target.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part{target.suffix}")
+
+
+def render_spec(
+    spec: VideoSpec,
+    output: str | Path,
+    *,
+    poster: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    arrangement: str = DEFAULT_ARRANGEMENT,
+    preset: str | None = None,
+    crf: int | None = None,
+    threads: int | None = None,
+    cv2_threads: int | None = 1,
+) -> RenderResult:
+    started = time.perf_counter()
+    output = Path(output)
+    poster = Path(poster) if poster is not None else None
+    report = progress or (lambda fraction, stage: None)
+    if arrangement not in ARRANGEMENTS:
+        raise ValueError(f"unknown arrangement {arrangement!r}")
+    settings = encoder_settings()
+    preset = preset or settings["preset"]
+    crf = settings["crf"] if crf is None else crf
+    threads = settings["threads"] if threads is None else threads
+
+    report(0.0, "checking")
+    paths = validate_spec(spec)  # every source, before anything is decoded or written
+    for target in filter(None, (output, poster)):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    previous_threads = cv2.getNumThreads()
+    if cv2_threads is not None:
+        cv2.setNumThreads(cv2_threads)
+    temp_video = _temp_path(output)
+    temp_poster = _temp_path(poster) if poster else None
+    compositor: Compositor | None = None
+    try:
+        report(0.01, "preparing")
+        compositor = build_compositor(spec, paths)
+        mixer = build_mixer(spec, paths)
+        encoder = Encoder(temp_video, spec.canvas.width, spec.canvas.height, spec.canvas.fps, mixer,
+                          preset=preset, crf=crf, threads=threads)
+        try:
+            stats = _run(compositor, encoder, spec.frame_count, arrangement, report)
+            report(0.99, "finishing")
+            encoder.finish()
+        except BaseException:
+            encoder.abort()
+            raise
+        if temp_poster is not None:
+            buffer = np.empty((spec.canvas.height * 3 // 2, spec.canvas.width), np.uint8)
+            compositor.compose(poster_frame(spec), buffer, reuse=False)
+            save_poster(frame_views(buffer, spec.canvas.width, spec.canvas.height), temp_poster)
+        os.replace(temp_video, output)
+        if temp_poster is not None and poster is not None:
+            os.replace(temp_poster, poster)
+    except RenderError:
+        _cleanup(temp_video, temp_poster)
+        raise
+    except Exception as exc:
+        _cleanup(temp_video, temp_poster)
+        raise RenderError(f"render failed: {type(exc).__name__}: {exc}", retryable=isinstance(exc, OSError)) from exc
+    except BaseException:
+        _cleanup(temp_video, temp_poster)
+        raise
+    finally:
+        if compositor is not None:
+            compositor.close()
+        cv2.setNumThreads(previous_threads)
+    report(1.0, "done")
+    return RenderResult(
+        path=output, duration_s=spec.frame_count / spec.canvas.fps, size_bytes=output.stat().st_size,
+        width=spec.canvas.width, height=spec.canvas.height, render_s=time.perf_counter() - started,
+        poster_path=poster, details={"frames": spec.frame_count, "arrangement": arrangement, "preset": preset,
+                                     "crf": crf, "x264_threads": threads, **stats},
+    )
+
+
+def _cleanup(*paths: Path | None) -> None:
+    for path in paths:
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+
+def _frames(compositor: Compositor, count: int):
+    """Yield the video frames in order, composed straight into each frame's planes; an unchanged frame is
+    the same VideoFrame object again."""
+    shown = None
+    blank = new_frame(compositor.width, compositor.height)
+    for index in range(count):
+        if compositor.compose(index, blank[1], reuse=shown is not None):
+            shown = blank[0]
+            blank = new_frame(compositor.width, compositor.height)
+        yield shown
+
+
+def _run(compositor: Compositor, encoder: Encoder, count: int, arrangement: str, report) -> dict:
+    step = max(1, count // 100)
+
+    def progress(index: int) -> None:
+        if index % step == 0 or index == count - 1:
+            report(0.02 + 0.97 * (index + 1) / count, "rendering")
+
+    if arrangement == "serial":
+        for index, frame in enumerate(_frames(compositor, count)):
+            encoder.encode(frame)
+            progress(index)
+        return {}
+    frames: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                frames.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def get():
+        while True:
+            try:
+                return frames.get(timeout=0.1)
+            except queue.Empty:
+                if stop.is_set():
+                    return _DONE
+
+    def producer() -> None:
+        try:
+            for frame in _frames(compositor, count):
+                if not put(frame):
+                    return
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            put(_DONE)
+
+    def consumer() -> None:
+        try:
+            index = 0
+            while (frame := get()) is not _DONE:
+                encoder.encode(frame)
+                progress(index)
+                index += 1
+        except BaseException as exc:
+            errors.append(exc)
+            stop.set()
+
+    worker = threading.Thread(target=producer if arrangement == "compose_thread" else consumer, daemon=True,
+                              name=f"render-{arrangement}")
+    worker.start()
+    try:
+        (consumer if arrangement == "compose_thread" else producer)()
+    finally:
+        if errors:
+            stop.set()
+        worker.join()
+    if errors:
+        raise errors[0]
+    return {}

@@ -1,0 +1,102 @@
+"""Warping a prepared picture onto a frame: one `cv2.warpAffine` per plane with the frame's float matrix.
+
+Measured with OpenCV 5 on one core (1080x1080 frame, 1188x1188 plate): a uint8 single-channel warp of the
+luma costs ~3.1 ms but a float32 one ~2.1 ms (+0.15 ms to convert back); U and V warped together as one
+4-channel uint8 image cost ~0.9 ms against ~1.6 ms for two single-channel warps. So a picture to warp
+holds its luma as float32 and its chroma as (U, V, U, V) uint8.
+
+A picture whose outside is one plain colour (see plates.plain_margin) is only warped where its content
+lands on screen; the rest of the frame is filled with that colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from videos.render import motion as km
+from videos.render.yuv import Planes
+
+_FLAGS = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+
+
+@dataclass
+class WarpSource:
+    y: np.ndarray  # (h, w) float32 luma
+    uv: np.ndarray  # (h/2, w/2, 4) uint8: U, V, U, V
+
+    @classmethod
+    def from_planes(cls, planes: Planes) -> WarpSource:
+        return cls(planes.y.astype(np.float32), cv2.merge([planes.u, planes.v, planes.u, planes.v]))
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.y.shape[1], self.y.shape[0]
+
+
+class Warper:
+    """Scratch buffers for one canvas size, and the warp itself."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self._y = np.empty((height, width), np.float32)
+        self._uv = np.empty((height // 2, width // 2, 4), np.uint8)
+
+    def warp(
+        self,
+        source: WarpSource,
+        plate_scale: float,
+        matrix: np.ndarray,
+        dst: Planes,
+        *,
+        content: tuple[int, int, int, int] | None = None,
+        margin: tuple[int, int, int] | None = None,
+        opaque: bool = True,
+    ) -> None:
+        """Draw `source` (plate pixels = canvas pixels x `plate_scale`) through the canvas->screen `matrix`.
+
+        opaque: the picture covers the whole frame (anything it doesn't reach is filled with its margin
+        colour or edge pixels); otherwise only the screen rectangle the plate lands in is drawn (slides)."""
+        if content is not None and margin is not None and opaque:
+            region = screen_rect(content, plate_scale, matrix, self.width, self.height)
+            fill(dst, margin)
+        elif not opaque:
+            region = screen_rect((0, 0, *source.size), plate_scale, matrix, self.width, self.height)
+        else:
+            region = (0, 0, self.width, self.height)
+        x0, y0, x1, y1 = region
+        if x1 <= x0 or y1 <= y0:
+            return
+        luma = km.plane_matrix(matrix, plate_scale, 1)
+        luma[:, 2] += luma[:, 0] * x0 + luma[:, 1] * y0
+        scratch = self._y[y0:y1, x0:x1]
+        cv2.warpAffine(source.y, luma, (x1 - x0, y1 - y0), dst=scratch, flags=_FLAGS, borderMode=cv2.BORDER_REPLICATE)
+        cv2.convertScaleAbs(scratch, dst=dst.y[y0:y1, x0:x1])
+        cx0, cy0, cx1, cy1 = x0 // 2, y0 // 2, x1 // 2, y1 // 2
+        chroma = km.plane_matrix(matrix, plate_scale, 2)
+        chroma[:, 2] += chroma[:, 0] * cx0 + chroma[:, 1] * cy0
+        scratch_uv = self._uv[cy0:cy1, cx0:cx1]
+        cv2.warpAffine(source.uv, chroma, (cx1 - cx0, cy1 - cy0), dst=scratch_uv, flags=_FLAGS,
+                       borderMode=cv2.BORDER_REPLICATE)
+        np.copyto(dst.u[cy0:cy1, cx0:cx1], scratch_uv[..., 0])
+        np.copyto(dst.v[cy0:cy1, cx0:cx1], scratch_uv[..., 1])
+
+
+def fill(out: Planes, yuv: tuple[int, int, int]) -> None:
+    for plane, value in zip((out.y, out.u, out.v), yuv, strict=True):
+        plane.fill(value)
+
+
+def screen_rect(rect, plate_scale: float, matrix: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
+    """Where a plate rectangle (x0, y0, x1, y1 in plate pixels) lands on screen: even coordinates, 2 px
+    of margin for the interpolation, clipped to the screen."""
+    x0, y0, x1, y1 = (v / plate_scale for v in rect)
+    corners = np.array([[x0, y0, 1.0], [x1, y0, 1.0], [x0, y1, 1.0], [x1, y1, 1.0]]) @ matrix.T
+    left, top = corners.min(axis=0) - 2
+    right, bottom = corners.max(axis=0) + 2
+    left, top = max(0, int(np.floor(left)) // 2 * 2), max(0, int(np.floor(top)) // 2 * 2)
+    right = min(width, -(-int(np.ceil(right)) // 2) * 2)
+    bottom = min(height, -(-int(np.ceil(bottom)) // 2) * 2)
+    return left, top, right, bottom
