@@ -13,7 +13,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -r requirements/dev.txt
   echo "$want" > "$stamp"
 fi
-# --- UI area: the browser tests (tests/ui/) drive Debian's Chromium; install it once when we are root ---
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# --- UI area: the browser tests (tests/ui/) drive Debian's Chromium (and a CJK font so Chinese text in the
+# screenshots is readable); installed once, only when missing and we are root ---
+if { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; } && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi

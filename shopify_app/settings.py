@@ -200,14 +200,21 @@ NEMO_RATE_LIMIT_WAIT_S = float(os.environ.get("NEMO_RATE_LIMIT_WAIT_S", "30"))
 NEMO_RENDER_TIMEOUT_S = float(os.environ.get("NEMO_RENDER_TIMEOUT_S", "600"))
 
 # --- Embedded admin UI (UI engineer: templates/app/, static/showreel/) ---------------------------------
-# The UI's CSS/JS and template stills live in static/showreel/ (served by staticfiles; no build step).
+# The UI's CSS/JS and template stills live in static/showreel/ (no build step). WhiteNoise serves them in
+# every mode (runserver only serves static files with DEBUG on): straight from the source folders, edits
+# picked up at once, outside production; from STATIC_ROOT (`manage.py collectstatic`) in production.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = SHOWREEL_ENV != "production"
 
 # --- Video jobs (jobs engineer: videos/jobs/, videos/api/) ------------------------------------------
 import json as _json  # noqa: E402
 
-# Per-test/per-deploy queue name (Redis list key / ORM broker key); workers and web must agree.
-Q_CLUSTER["name"] = os.environ.get("Q_CLUSTER_NAME", Q_CLUSTER["name"])
+# Another queue (Redis list / ORM broker key) for this deployment or test run: django-q2 reads Q_CLUSTER_NAME
+# itself; naming it here as the cluster_name keeps "name" (the signing salt) the same for web and workers.
+if os.environ.get("Q_CLUSTER_NAME"):
+    Q_CLUSTER["cluster_name"] = os.environ["Q_CLUSTER_NAME"]
 # Downloaded inputs and local renders of running jobs (removed when a job ends).
 SHOWREEL_WORK_DIR = Path(os.environ.get("SHOWREEL_WORK_DIR", VAR_DIR / "jobs"))
 # Jobs of one shop that run at once; the rest wait in line (bulk batches are processed at this pace).

@@ -130,8 +130,9 @@ def test_no_usable_photo(out_dir):
     assert _cli_error(out_dir).startswith("error: no usable photo")
 
 
-def test_validation_runs_over_every_source_before_rendering(tmp_path, out_dir, monkeypatch):
-    """A bad second photo fails the render before any frame is composed."""
+@pytest.mark.parametrize("bad_kind", ["gif", "truncated-jpeg", "truncated-png"])
+def test_validation_runs_over_every_source_before_rendering(tmp_path, out_dir, monkeypatch, bad_kind):
+    """A bad second photo fails the render in the validation pass, before anything is prepared."""
     from videos.render import compositor
 
     def boom(*args, **kwargs):  # pragma: no cover - must not be reached
@@ -139,12 +140,18 @@ def test_validation_runs_over_every_source_before_rendering(tmp_path, out_dir, m
 
     monkeypatch.setattr(compositor, "build_compositor", boom)
     good = solid_photo(tmp_path / "good.png", (200, 10, 10))
-    bad = tmp_path / "bad.gif"
-    bad.write_bytes(b"GIF89a" + bytes(3))
+    if bad_kind == "gif":
+        bad = tmp_path / "bad.gif"
+        bad.write_bytes(b"GIF89a" + bytes(3))
+    else:
+        source = EXAMPLES / ("juice-bottle-apple-on-white.jpg" if bad_kind == "truncated-jpeg" else "cap-red-front.png")
+        bad = tmp_path / f"bad{source.suffix}"
+        bad.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
     spec = spec_of([still(good, 0, 1.0), still(bad, 1.0, 1.0)])
     with pytest.raises(MediaError) as caught:
         get_backend("local").render(spec, out_dir / "v.mp4")
     assert caught.value.path == str(bad) and not caught.value.retryable
+    assert "corrupt" in caught.value.reason or "truncated" in caught.value.reason
     assert list(out_dir.iterdir()) == []
 
 
@@ -197,3 +204,23 @@ def test_audio_only_container_as_a_clip_source_is_named(tmp_path):
     with pytest.raises(MediaError) as caught:
         get_backend("local").render(spec, tmp_path / "o.mp4")
     assert caught.value.path == str(path)
+
+
+def test_a_photo_failing_while_frames_are_encoded_leaves_nothing(tmp_path, out_dir, monkeypatch):
+    """Photos are prepared while x264 runs; one that only fails then still cleans everything up."""
+    from videos.render import compositor
+
+    real = compositor.prepare_photo
+    first = solid_photo(tmp_path / "first.png", (200, 10, 10))
+    second = solid_photo(tmp_path / "second.png", (10, 200, 10))
+
+    def flaky(img, *args, **kwargs):
+        if img.getpixel((0, 0))[1] == 200:
+            raise MediaError(second, "decoder exploded")
+        return real(img, *args, **kwargs)
+
+    monkeypatch.setattr(compositor, "prepare_photo", flaky)
+    spec = spec_of([still(first, 0, 1.0), still(second, 1.0, 1.0)])
+    with pytest.raises(MediaError, match="decoder exploded"):
+        get_backend("local").render(spec, out_dir / "v.mp4", poster=out_dir / "v.jpg")
+    assert list(out_dir.iterdir()) == []

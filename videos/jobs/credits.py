@@ -85,8 +85,9 @@ def freeze(shop: Shop, jobs: list[VideoJob]) -> None:
     VideoJob.objects.filter(pk__in=[j.pk for j in jobs]).update(credit_state=CreditState.FROZEN)
     for job in jobs:
         job.credit_state = CreditState.FROZEN
-    CreditEntry.objects.bulk_create(
-        [CreditEntry(account=account, job=job, kind=CreditEntry.Kind.FREEZE, amount=-1) for job in jobs])
+    # One ledger row per request (a batch of 500 freezes in one row; each job settles in its own row later).
+    CreditEntry.objects.create(account=account, job=jobs[0] if count == 1 else None, kind=CreditEntry.Kind.FREEZE,
+                               amount=-count, note="" if count == 1 else f"batch {jobs[0].batch_id}")
 
 
 def refreeze(job: VideoJob) -> None:

@@ -65,15 +65,23 @@ def as_job_error(exc: BaseException, *, stage: str) -> JobError:
 
     if isinstance(exc, JobError):
         return exc
+    from django.db import OperationalError
+
+    if isinstance(exc, OperationalError):  # e.g. SQLite busy past its timeout: the stage can simply run again
+        return JobError("database_busy", "The database was too busy to record progress. Try again.", retryable=True)
     if isinstance(exc, ShopUninstalledError):
         return JobError("shop_uninstalled", "Showreel no longer has access to this store (the app was uninstalled "
                         "or its access was revoked), so the video was not finished.")
     if isinstance(exc, NotFoundError):
+        if stage == "processing":
+            return JobError("media_missing", "The new video disappeared from Shopify while it was being processed "
+                            "(was the product or the video deleted?).")
         if stage in ("fetching", "attaching", "uploading"):
             return JobError("product_not_found", "This product no longer exists in your store (it may have been deleted).")
         return JobError("shopify_not_found", f"Shopify could not find something the video needs: {exc.message}")
     if isinstance(exc, ShopifyUserError) and exc.media_errors:
-        reasons = "; ".join(e.get("message") or e.get("code") or "" for e in exc.media_errors if isinstance(e, dict))
+        reasons = "; ".join((e.get("message") or e.get("code") or "").rstrip(".") for e in exc.media_errors
+                            if isinstance(e, dict))
         return JobError("media_failed", f"Shopify could not process the video: {reasons or 'no reason given'}.")
     if isinstance(exc, ShopifyUserError):
         reasons = "; ".join(e.get("message", "") for e in exc.user_errors if isinstance(e, dict)) or exc.message

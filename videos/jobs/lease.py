@@ -70,5 +70,13 @@ def update(job: VideoJob, owner: str, **fields: Any) -> None:
         setattr(job, name, value)
 
 
+def record(job: VideoJob, owner: str, **fields: Any) -> None:
+    """Write `fields` while we hold the lease even if the job was cancelled meanwhile: for facts that must
+    not be lost, like the id of media Shopify has just created (a cancel then knows what to remove)."""
+    if VideoJob.objects.filter(pk=job.pk, lease_owner=owner).update(**fields, updated_at=timezone.now()):
+        for name, value in fields.items():
+            setattr(job, name, value)
+
+
 def release(job: VideoJob, owner: str) -> None:
     VideoJob.objects.filter(pk=job.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)

@@ -11,16 +11,17 @@ from typing import Any
 from django.conf import settings
 
 
+def queue_name() -> str:
+    """The broker queue, read now rather than at import (tests give each run its own)."""
+    return settings.Q_CLUSTER.get("cluster_name") or settings.Q_CLUSTER["name"]
+
+
 def enqueue(job_id: Any) -> str:
     """Hand a job to the broker (ORM, or Redis when REDIS_URL is set)."""
     from django_q.tasks import async_task
 
-    return async_task(
-        "videos.jobs.tasks.run_job_task",
-        str(job_id),
-        task_name=f"video-job-{job_id}",
-        cluster=settings.Q_CLUSTER["name"],  # read now, not at import: the queue name can differ per run
-    )
+    return async_task("videos.jobs.tasks.run_job_task", str(job_id), task_name=f"video-job-{job_id}",
+                      cluster=queue_name())
 
 
 def run_job_task(job_id: str) -> str:

@@ -38,7 +38,7 @@ class ClipReader:
         self._count = 0
         self._current: tuple[float, av.VideoFrame] | None = None
         self._next: tuple[float, av.VideoFrame] | None = self._read()
-        self._cache: tuple[int, np.ndarray] | None = None
+        self._cache: tuple[float, np.ndarray] | None = None
 
     def _read(self) -> tuple[float, av.VideoFrame] | None:
         try:
@@ -61,10 +61,15 @@ class ClipReader:
             self._current, self._next = self._next, self._read()
         if self._current is None:
             raise MediaError(self.path, "video clip has no frames")
-        key = id(self._current[1])
+        key = self._current[0]
         if self._cache is None or self._cache[0] != key:
             self._cache = (key, _to_rgb(self._current[1]))
         return self._cache[1]
+
+    @property
+    def current_time(self) -> float | None:
+        """The source timestamp (seconds) of the frame `frame_at` returned last."""
+        return self._current[0] if self._current is not None else None
 
     def close(self) -> None:
         if self._container is not None:

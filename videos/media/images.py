@@ -1,6 +1,7 @@
 """Opening photos (any format we accept, EXIF-rotated, bomb-checked) and finding the product in them.
 
 - `open_photo(path)` -> an RGBA `PIL.Image` (JPEG, PNG, WEBP, GIF's first frame), or a `MediaError`.
+- `load_photo(path)` -> the same, but RGB when the photo has no alpha channel (cheaper to render).
 - `has_transparency(img)` -> whether the photo has a real alpha channel (a cut-out product).
 - `product_bbox(img)` -> the product's bounding box (x0, y0, x1, y1), normalised to 0..1: the
   non-transparent pixels of a cut-out, or the pixels that differ from a plain border/background colour.
@@ -34,6 +35,13 @@ _ALPHA_SOLID = 32
 
 def open_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Image:
     """Decode a photo to RGBA, honouring EXIF orientation; raise `MediaError` for anything unusable."""
+    img = load_photo(path, max_pixels=max_pixels)
+    return img if img.mode == "RGBA" else img.convert("RGBA")
+
+
+def load_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Image:
+    """Decode a photo to RGB (no alpha channel) or RGBA, honouring EXIF orientation; raise `MediaError`
+    for anything unusable."""
     path = Path(path)
     limit = max_pixels if max_pixels is not None else max_image_pixels()
     check_file(path)
@@ -53,7 +61,7 @@ def open_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Imag
                 if getattr(img, "n_frames", 1) > 1:
                     img.seek(0)
                 img.load()
-                rgba = _to_rgba(_exif_transposed(img))
+                rgba = _to_rgb_or_rgba(_exif_transposed(img))
         except MediaError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -74,8 +82,8 @@ def _exif_transposed(img: Image.Image) -> Image.Image:
         return img
 
 
-def _to_rgba(img: Image.Image) -> Image.Image:
-    if img.mode == "RGBA":
+def _to_rgb_or_rgba(img: Image.Image) -> Image.Image:
+    if img.mode in {"RGB", "RGBA"}:
         return img
     if img.mode in {"I;16", "I;16B", "I;16L", "I"}:
         arr = np.asarray(img, dtype=np.float64)
@@ -84,8 +92,10 @@ def _to_rgba(img: Image.Image) -> Image.Image:
     if img.mode == "F":
         img = Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8), "L")
     if img.mode in {"CMYK", "YCbCr", "LAB", "HSV", "1"}:
-        img = img.convert("RGB")
-    return img.convert("RGBA")
+        return img.convert("RGB")
+    if img.mode in {"LA", "La", "PA", "RGBa"} or "transparency" in img.info:
+        return img.convert("RGBA")
+    return img.convert("RGB")
 
 
 def has_transparency(img: Image.Image) -> bool:
@@ -94,10 +104,11 @@ def has_transparency(img: Image.Image) -> bool:
         if "transparency" not in img.info:
             return False
         img = img.convert("RGBA")
-    alpha = np.asarray(img.getchannel("A"))
-    if int(alpha.min()) >= 250:
+    alpha = img.getchannel("A")
+    if alpha.getextrema()[0] >= 250:
         return False
-    return float(np.count_nonzero(alpha < 250)) >= 0.001 * alpha.size
+    histogram = alpha.histogram()
+    return sum(histogram[:250]) >= 0.001 * img.width * img.height
 
 
 def border_color(img: Image.Image) -> tuple[int, int, int]:
@@ -131,11 +142,13 @@ def product_bbox(img: Image.Image) -> tuple[float, float, float, float]:
 
 
 def _analysis_copy(img: Image.Image) -> np.ndarray:
-    small = img.convert("RGBA") if img.mode != "RGBA" else img
-    if max(small.size) > _ANALYSIS_SIZE:
-        small = small.copy()
-        small.thumbnail((_ANALYSIS_SIZE, _ANALYSIS_SIZE), Image.Resampling.BILINEAR)
-    return np.asarray(small)
+    """A small RGBA copy (longest side 256) for the analyses."""
+    small = img
+    if max(img.size) > _ANALYSIS_SIZE:
+        factor = _ANALYSIS_SIZE / max(img.size)
+        size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
+        small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(small if small.mode == "RGBA" else small.convert("RGBA"))
 
 
 def _border(arr: np.ndarray, width: int = 2) -> np.ndarray:

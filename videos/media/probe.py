@@ -130,7 +130,7 @@ def validate_source(source: str, role: str, *, trim_start: float = 0.0) -> Path:
             raise MediaError(path, f"unsupported file type: {sniffed.name}")
         raise MediaError(path, f"expected {_ROLE_NAMES[role]}, got a {sniffed.name}")
     if role in {"image", "overlay"}:
-        _check_image_header(path)
+        _check_image(path)
     elif role == "clip":
         _check_av(path, "video", trim_start)
     else:
@@ -138,7 +138,9 @@ def validate_source(source: str, role: str, *, trim_start: float = 0.0) -> Path:
     return path
 
 
-def _check_image_header(path: Path) -> None:
+def _check_image(path: Path) -> None:
+    """Header (size, bomb) and integrity: a cheap full pass over the data (JPEG decoded at 1/8 scale,
+    PNG chunks and CRCs verified), so a truncated or corrupt photo fails here, before rendering."""
     from PIL import Image, UnidentifiedImageError
 
     limit = max_image_pixels()
@@ -147,15 +149,25 @@ def _check_image_header(path: Path) -> None:
         try:
             with Image.open(path) as img:
                 width, height = img.size
+                if width * height > limit:
+                    raise MediaError(
+                        path, f"image is {width}x{height} ({width * height:,} pixels), over the {limit:,}-pixel "
+                        "limit (decompression bomb?)",
+                    )
+                if img.format == "PNG":
+                    img.verify()
+                else:
+                    if img.format in {"JPEG", "MPO"}:
+                        img.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                    img.load()
+        except MediaError:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise MediaError(path, f"image is too large (decompression bomb?): {exc}") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        except UnidentifiedImageError as exc:
             raise MediaError(path, f"corrupt image: {exc}") from None
-    if width * height > limit:
-        raise MediaError(
-            path, f"image is {width}x{height} ({width * height:,} pixels), over the {limit:,}-pixel limit "
-            "(decompression bomb?)",
-        )
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise MediaError(path, f"corrupt or truncated image: {exc}") from None
 
 
 def _check_av(path: Path, kind: str, trim_start: float) -> None:

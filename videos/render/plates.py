@@ -95,15 +95,21 @@ def prepare_photo(
     fill: tuple[int, int, int] = (255, 255, 255),
     oversample: float = 1.0,
 ) -> Plate:
-    """Fit an RGBA photo to the canvas at `oversample` x its resolution and convert it to YUV once."""
+    """Fit an RGB or RGBA photo to the canvas at `oversample` x its resolution and convert it to YUV once."""
     transparent = has_transparency(img)
     product = product_bbox(img)
     mode = choose_mode(fit, img.size, canvas_size, product, transparent)
-    rgba = np.asarray(img if img.mode == "RGBA" else img.convert("RGBA"))
-    rgb, rect, scale = fit_array(rgba, canvas_size, mode, fill, oversample, product)
+    source = img.convert("RGBa") if transparent else (img if img.mode == "RGB" else img.convert("RGB"))
+    del img  # the caller's temporary: the decoded photo can go as soon as it is converted
+    rgb, rect, scale = fit_image(source, canvas_size, mode, fill, oversample, product, transparent)
     planes = rgb_to_planes(rgb)
     content, margin = plain_margin(planes)
-    return Plate(WarpSource.from_planes(planes), scale, rect, product, mode, content, margin)
+    crop = None
+    if content is not None:  # keep the content and 4 px of the plain margin around it
+        height, width = planes.y.shape
+        x0, y0, x1, y1 = content
+        crop = (max(0, x0 - 4), max(0, y0 - 4), min(width, x1 + 4), min(height, y1 + 4))
+    return Plate(WarpSource.from_planes(planes, crop), scale, rect, product, mode, content, margin)
 
 
 def plain_margin(planes: Planes, tolerance: int = 3, max_share: float = 0.85):
@@ -141,6 +147,48 @@ def _outliers(plane: np.ndarray, value: int, tolerance: int) -> np.ndarray:
     return cv2.absdiff(plane, np.full_like(plane, value)) > tolerance
 
 
+def _fit(photo_size: tuple[int, int], canvas_size: tuple[int, int], mode: str, oversample: float, product):
+    (w, h), (cw, ch) = photo_size, canvas_size
+    pw, ph = even(cw * oversample), even(ch * oversample)
+    k = pw / cw
+    if mode == "cover":
+        left, top, right, bottom = _cover_window(w, h, pw, ph, product)
+        box = (left * w, top * h, right * w, bottom * h)
+        size, offset = (pw, ph), (0, 0)
+    else:
+        scale = min(pw / w, ph / h)
+        size = (max(1, min(pw, int(round(w * scale)))), max(1, min(ph, int(round(h * scale)))))
+        box, offset = (0.0, 0.0, float(w), float(h)), ((pw - size[0]) // 2, (ph - size[1]) // 2)
+    (x0, y0, x1, y1) = box
+    sx, sy = size[0] / (x1 - x0), size[1] / (y1 - y0)
+    rect = ((offset[0] - x0 * sx) / k, (offset[1] - y0 * sy) / k, w * sx / k, h * sy / k)
+    return (pw, ph), k, box, size, offset, rect
+
+
+def fit_image(
+    img: Image.Image,
+    canvas_size: tuple[int, int],
+    mode: str,
+    fill: tuple[int, int, int],
+    oversample: float = 1.0,
+    product: tuple = (0.0, 0.0, 1.0, 1.0),
+    transparent: bool = False,
+) -> tuple[np.ndarray, tuple[float, float, float, float], float]:
+    """Fit a photo (PIL: RGB, or premultiplied "RGBa" when `transparent`) to a plate of canvas size x
+    `oversample`, resampling only the part shown (area-averaged when shrinking, bicubic when enlarging).
+
+    Returns (plate RGB uint8, the photo's rectangle in canvas pixels, plate pixels per canvas pixel)."""
+    (pw, ph), k, box, size, offset, rect = _fit(img.size, canvas_size, mode, oversample, product)
+    source = img
+    shrinking = size[0] < box[2] - box[0]
+    layer = np.asarray(source.resize(size, Image.Resampling.BOX if shrinking else Image.Resampling.BICUBIC, box=box))
+    if mode == "contain_blur" and not transparent:
+        background = _blurred_cover(_small_cover(source, pw, ph), pw, ph)
+    else:
+        background = _solid(pw, ph, fill)
+    return _place(background, layer, offset[0], offset[1], transparent), rect, k
+
+
 def fit_array(
     pixels: np.ndarray,
     canvas_size: tuple[int, int],
@@ -148,59 +196,46 @@ def fit_array(
     fill: tuple[int, int, int],
     oversample: float = 1.0,
     product: tuple = (0.0, 0.0, 1.0, 1.0),
-    transparent: bool | None = None,
 ) -> tuple[np.ndarray, tuple[float, float, float, float], float]:
-    """Fit RGB or RGBA `pixels` to a plate of canvas size x `oversample`.
-
-    Returns (plate RGB uint8, the photo's rectangle in canvas pixels, plate pixels per canvas pixel)."""
-    cw, ch = canvas_size
-    pw, ph = even(cw * oversample), even(ch * oversample)
-    k = pw / cw
+    """`fit_image` for an RGB array (a clip frame), with OpenCV."""
     h, w = pixels.shape[:2]
-    has_alpha = pixels.shape[2] == 4 and (transparent if transparent is not None else bool((pixels[..., 3] < 255).any()))
-    if mode == "cover":
-        left, top, right, bottom = _cover_window(w, h, pw, ph, product)
-        scale = pw / ((right - left) * w)
-        offset_x, offset_y = -left * w * scale, -top * h * scale
-        layer = _scaled(pixels, w * scale, h * scale, has_alpha)
-        background = _solid(pw, ph, fill)
+    (pw, ph), k, box, size, offset, rect = _fit((w, h), canvas_size, mode, oversample, product)
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    crop = pixels[y0:y1, x0:x1]
+    shrinking = size[0] < crop.shape[1]
+    layer = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    if mode == "contain_blur":
+        small_w, small_h = _small_size(pw, ph)
+        scale = max(small_w / w, small_h / h)
+        covered = cv2.resize(pixels, (max(small_w, math.ceil(w * scale)), max(small_h, math.ceil(h * scale))),
+                             interpolation=cv2.INTER_AREA)
+        top, left = (covered.shape[0] - small_h) // 2, (covered.shape[1] - small_w) // 2
+        background = _blurred_cover(covered[top : top + small_h, left : left + small_w], pw, ph)
     else:
-        scale = min(pw / w, ph / h)
-        offset_x, offset_y = (pw - w * scale) / 2, (ph - h * scale) / 2
-        layer = _scaled(pixels, w * scale, h * scale, has_alpha)
-        if mode == "contain_blur" and not has_alpha:
-            background = _blurred_cover(pixels[..., :3], pw, ph)
-        else:
-            background = _solid(pw, ph, fill)
-    plate = _place(background, layer, int(round(offset_x)), int(round(offset_y)), has_alpha)
-    rect = (round(offset_x) / k, round(offset_y) / k, layer.shape[1] / k, layer.shape[0] / k)
-    return plate, rect, k
+        background = _solid(pw, ph, fill)
+    return _place(background, layer, offset[0], offset[1], False), rect, k
 
 
 def _solid(w: int, h: int, rgb: tuple[int, int, int]) -> np.ndarray:
     return np.full((h, w, 3), rgb[:3], np.uint8)
 
 
-def _scaled(pixels: np.ndarray, width: float, height: float, has_alpha: bool) -> np.ndarray:
-    """Resize; RGBA is premultiplied first (uint8 "RGBa") so transparent pixels never bleed dark fringes."""
-    size = (max(1, int(round(width))), max(1, int(round(height))))
-    if has_alpha:
-        alpha = pixels[..., 3]
-        pixels = np.dstack([cv2.multiply(pixels[..., :3], cv2.merge([alpha, alpha, alpha]), scale=1 / 255), alpha])
-    else:
-        pixels = pixels[..., :3]
-    shrinking = size[0] < pixels.shape[1]
-    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC)
+def _small_size(pw: int, ph: int) -> tuple[int, int]:
+    return max(4, pw // _BLUR_DOWNSCALE), max(4, ph // _BLUR_DOWNSCALE)
 
 
-def _blurred_cover(rgb: np.ndarray, pw: int, ph: int) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    small_w, small_h = max(4, pw // _BLUR_DOWNSCALE), max(4, ph // _BLUR_DOWNSCALE)
+def _small_cover(img: Image.Image, pw: int, ph: int) -> np.ndarray:
+    """A tiny cover-fitted copy of the photo (the blur's source)."""
+    small_w, small_h = _small_size(pw, ph)
+    w, h = img.size
     scale = max(small_w / w, small_h / h)
-    covered = cv2.resize(rgb, (max(small_w, math.ceil(w * scale)), max(small_h, math.ceil(h * scale))), interpolation=cv2.INTER_AREA)
-    y0, x0 = (covered.shape[0] - small_h) // 2, (covered.shape[1] - small_w) // 2
-    small = covered[y0 : y0 + small_h, x0 : x0 + small_w]
-    small = cv2.GaussianBlur(small, (0, 0), sigmaX=max(1.0, small_w / 40))
+    box_w, box_h = small_w / scale, small_h / scale
+    box = ((w - box_w) / 2, (h - box_h) / 2, (w + box_w) / 2, (h + box_h) / 2)
+    return np.asarray(img.resize((small_w, small_h), Image.Resampling.BOX, box=box))
+
+
+def _blurred_cover(small: np.ndarray, pw: int, ph: int) -> np.ndarray:
+    small = cv2.GaussianBlur(small[..., :3], (0, 0), sigmaX=max(1.0, small.shape[1] / 40))
     big = cv2.resize(small, (pw, ph), interpolation=cv2.INTER_CUBIC)
     return cv2.convertScaleAbs(big, alpha=_BLUR_DIM, beta=255 * (1 - _BLUR_DIM) * 0.35)
 

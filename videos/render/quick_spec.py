@@ -69,7 +69,7 @@ def build_quick_spec(
         if source.lower().endswith(tuple(CLIP_SUFFIXES)):
             video.append(ClipSegment(source=source, start=start, duration=length, transition=transition))
         else:
-            motion = Motion(kind="zoom_in" if index % 2 == 0 else "zoom_out", strength=0.1, focus="auto")
+            motion = Motion(kind="zoom_in", strength=0.1, focus="auto")
             video.append(ImageSegment(source=source, start=start, duration=length, motion=motion, transition=transition))
     tracks = [Track(kind="video", segments=video)]
     texts = []

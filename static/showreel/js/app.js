@@ -62,7 +62,7 @@ function route() {
   current?.controller.abort();
   const controller = new AbortController();
   current = { controller };
-  for (const section of document.querySelectorAll("[data-view]")) section.hidden = true;
+  for (const section of document.querySelectorAll("section[data-view]")) section.hidden = true;
   if (!match) {
     fill(slot(document, "app-banner"), banner("warning", "Page not found", "That page doesn't exist.",
       [h("a", { class: "btn", href: "#/", text: "Go to products" })]));
@@ -79,7 +79,7 @@ function route() {
   }
   const params = Object.assign(m.slice(1), { query });
   module.mount(section, params, { signal: controller.signal, navigate, credits, initialProductIds });
-  document.body.dataset.view = name;
+  document.body.dataset.currentView = name;
   // Move focus to the new page's heading (screen readers announce it) unless this is the first load.
   if (route.started) section.querySelector("h1")?.focus({ preventScroll: false });
   route.started = true;

@@ -30,6 +30,7 @@ export function mount(section, params, ctx) {
   let loaded = false;
   fill(bannerSlot);
   fill(slot(section, "counts"));
+  delete slot(section, "counts").dataset.key;
   slot(section, "summary").textContent = "";
   fill(list, h("li", {}, h("div", { class: "skeleton", "aria-label": "Loading" }, h("span"), h("span"))));
 
@@ -54,11 +55,16 @@ export function mount(section, params, ctx) {
     const failed = batch.counts?.failed || 0;
     const percent = progressBar($(section, '.card [role="progressbar"]'), batch.progress, failed ? "" : done === jobs.length && jobs.length ? "success" : "");
     slot(section, "percent").textContent = `${percent}%`;
-    fill(slot(section, "counts"), Object.entries(batch.counts || {}).filter(([, n]) => n > 0).map(([status, n]) => {
-      const badge = statusBadge(status);
-      badge.textContent = `${n} ${STATUS[status]?.[0].toLowerCase() || status}`;
-      return badge;
-    }));
+    const counts = slot(section, "counts"); // a live region: refilled only when the counts change
+    const key = JSON.stringify(batch.counts || {});
+    if (counts.dataset.key !== key) {
+      counts.dataset.key = key;
+      fill(counts, Object.entries(batch.counts || {}).filter(([, n]) => n > 0).map(([status, n]) => {
+        const badge = statusBadge(status);
+        badge.textContent = `${n} ${STATUS[status]?.[0].toLowerCase() || status}`;
+        return badge;
+      }));
+    }
     fill(list, jobs.map((job) => jobRow(job, retry)));
     if (done === jobs.length && jobs.length) {
       fill(bannerSlot, failed

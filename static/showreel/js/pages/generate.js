@@ -15,7 +15,7 @@ export function productCard(product) {
         h("h2", { text: product.title }),
         h("span", { class: "subdued", text: money(product.price, product.currency) }),
         h("span", { class: "subdued", text: `${photos} photo${photos === 1 ? "" : "s"}` }))),
-    hasVideo ? h("p", { class: "help", text: "This product already has a video; a new one is added next to it." }) : null,
+    hasVideo ? h("p", { class: "help", text: "This product already has a video from Showreel; the new one replaces it once Shopify has processed it." }) : null,
     photos ? null : h("p", { class: "badge badge-warning", text: "No photos: add one in Shopify first" }),
   ];
 }

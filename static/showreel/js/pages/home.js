@@ -32,7 +32,7 @@ export function mount(section, params, ctx) {
       h("input", { type: "checkbox", "aria-label": `Select ${product.title}`, dataset: { product: number },
         checked: selected.has(number),
         onchange: (e) => { e.target.checked ? selected.add(number) : selected.delete(number); updateSelection(); } }),
-      product.thumbnail_url ? h("img", { class: "thumb", src: product.thumbnail_url, alt: "", loading: "lazy" }) : h("span", { class: "thumb", "aria-hidden": "true" }),
+      product.thumbnail_url ? h("img", { class: "thumb", src: product.thumbnail_url, alt: "" }) : h("span", { class: "thumb", "aria-hidden": "true" }),
       h("div", { class: "stack-tight", style: "gap:2px;min-width:0" },
         h("span", { class: "product-title", text: product.title }),
         h("span", { class: "product-meta" }, money(product.price, product.currency))),

@@ -25,24 +25,34 @@ function stagesFor(job) {
 
 function stageList(job) {
   const stages = stagesFor(job);
-  const at = job.status === "ready" ? stages.length : stages.indexOf(job.status);
+  let at = job.status === "ready" ? stages.length : stages.indexOf(job.status);
+  const stopped = job.status === "failed" || job.status === "cancelled";
+  if (stopped) {
+    // Stages with a timing finished; the first one without is where the job stopped.
+    const timed = new Set(Object.keys(job.timings || {}));
+    at = stages.findIndex((stage) => stage !== "queued" && !timed.has(stage));
+  }
   return stages.map((stage, i) => {
-    let state = i < at ? "done" : i === at ? "current" : "";
-    if (job.status === "ready" && stage === "ready") state = "done";
-    if ((job.status === "failed" || job.status === "cancelled") && i === 0) state = "";
+    let state = i < at || (job.status === "ready" && stage === "ready") ? "done" : i === at ? "current" : "";
+    if (stopped && i === at) state = job.status === "failed" ? "failed" : "";
     return h("li", { class: `stage ${state}`.trim(), dataset: { stage }, "aria-current": state === "current" ? "step" : false,
-      text: STAGE_WORDS[stage] });
+      text: STAGE_WORDS[stage] + (state === "failed" ? " (failed here)" : "") });
   });
 }
 
+const title = (word) => (word ? String(word).charAt(0).toUpperCase() + String(word).slice(1) : "");
+const MUSIC_WORDS = { auto: "Match the template", none: "No music" };
+
 function facts(job) {
   const options = job.options || {};
+  const understood = job.interpretation?.understood || [];
   const rows = [
-    ["Template", options.template],
+    ["Template", title(options.template)],
     ["Shape", options.aspect],
     ["Length", options.duration ? `${options.duration} s` : ""],
-    ["Music", options.music],
+    ["Music", MUSIC_WORDS[options.music] || title(options.music)],
     ["Instruction", job.instruction],
+    ["Changes asked for", understood.join(" · ")],
     ["Started", when(job.created_at)],
   ];
   const timings = Object.entries(job.timings || {}).map(([stage, s]) => `${STATUS[stage]?.[0] || stage} ${Number(s).toFixed(1)} s`);
@@ -85,9 +95,11 @@ export function mount(section, params, ctx) {
     const tone = ready ? "success" : job.status === "failed" ? "critical" : "";
     const percent = progressBar($(section, '[role="progressbar"]'), ready ? 100 : job.progress, tone);
     slot(section, "percent").textContent = `${percent}%`;
-    slot(section, "stage-label").textContent = job.stage_label || STATUS[job.status]?.[0] || job.status;
+    const label = job.stage_label || STATUS[job.status]?.[0] || job.status;
+    const live = slot(section, "stage-label"); // a live region: only touched when the words change
+    if (live.textContent !== label) live.textContent = label;
     fill(slot(section, "stages"), stageList(job));
-    slot(section, "progress-card").hidden = ready;
+    slot(section, "progress-card").hidden = terminal && job.status !== "failed";
     cancelButton.hidden = terminal;
 
     if (job.status === "failed") {
@@ -102,9 +114,10 @@ export function mount(section, params, ctx) {
       fill(bannerSlot);
     }
 
-    const hasVideo = Boolean(job.video_url) && (ready || PUBLISH.includes(job.status));
+    // Stored-file links are signed per response, so the URL changes on every poll: load the video once.
+    const hasVideo = Boolean(job.video_url);
     slot(section, "player-card").hidden = !hasVideo;
-    if (hasVideo && player.dataset.src !== job.video_url) {
+    if (hasVideo && !player.dataset.src) {
       player.dataset.src = job.video_url;
       if (job.poster_url) player.poster = job.poster_url;
       player.src = job.video_url;

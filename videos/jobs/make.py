@@ -1,0 +1,112 @@
+"""Stages 2 and 3: composing the spec (the composer, with the shop's brand and the job's options and
+instruction) and rendering it with the selected backend into storage (MP4 + poster)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from videos.backends import get_backend
+from videos.composer import BrandSettings, ComposeOptions, Product, ProductImage, ProductVideo, compose
+from videos.composer.brand import options_from_dict
+from videos.instructions import apply, interpret
+from videos.jobs import faults, files
+from videos.jobs.context import StageContext
+from videos.jobs.models import ShopSettings, VideoJob
+from videos.music.library import bed_name
+from videos.spec import VideoSpec
+
+
+def effective_options(job: VideoJob) -> ComposeOptions:
+    """The job's options with its instruction applied on top."""
+    options = options_from_dict(job.options or {})
+    if job.instruction.strip():
+        options = apply(interpret(job.instruction), options)
+    if settings.SHOWREEL_RENDER_FPS:
+        options = options.with_changes(fps=settings.SHOWREEL_RENDER_FPS)
+    return options
+
+
+def brand_for(job: VideoJob, folder: Path) -> BrandSettings:
+    shop_settings = ShopSettings.objects.filter(shop_id=job.shop_id).first()
+    if shop_settings is None:
+        return BrandSettings()
+    logo = None
+    if shop_settings.logo_file and files.exists(shop_settings.logo_file):
+        logo = files.local_copy(shop_settings.logo_file, folder / f"logo{Path(shop_settings.logo_file).suffix}")
+    return BrandSettings(
+        primary=shop_settings.brand_primary or None,
+        secondary=shop_settings.brand_secondary or None,
+        text=shop_settings.brand_text or None,
+        logo=logo,
+    )
+
+
+def product_from_inputs(inputs: dict[str, Any]) -> Product:
+    def amount(value: str | None) -> Decimal | None:
+        return Decimal(value) if value is not None else None
+
+    return Product(
+        title=inputs["title"],
+        images=[ProductImage(Path(item["file"]), item.get("alt") or "") for item in inputs.get("images", [])],
+        videos=[ProductVideo(Path(item["file"]), item.get("duration")) for item in inputs.get("videos", [])],
+        description=inputs.get("description") or "",
+        price=amount(inputs.get("price")),
+        compare_at_price=amount(inputs.get("compare_at_price")),
+        currency=inputs.get("currency") or "USD",
+        vendor=inputs.get("vendor") or "",
+        tags=tuple(inputs.get("tags") or ()),
+    )
+
+
+def shrink(spec: VideoSpec, max_side: int) -> VideoSpec:
+    """The spec on a smaller canvas (text sizes scaled with it); everything else is in fractions."""
+    width, height = spec.canvas.width, spec.canvas.height
+    if max_side <= 0 or max(width, height) <= max_side:
+        return spec
+    scale = max_side / max(width, height)
+    data = spec.to_dict()
+    data["canvas"]["width"] = max(64, round(width * scale / 2) * 2)
+    data["canvas"]["height"] = max(64, round(height * scale / 2) * 2)
+    for track in data["tracks"]:
+        for segment in track["segments"]:
+            if segment["type"] == "text":
+                segment["style"]["size"] = max(8, round(segment["style"]["size"] * scale))
+    return VideoSpec.from_dict(data)
+
+
+def spec_ready(spec: dict[str, Any] | None) -> bool:
+    """The recorded spec can be rendered here: every photo, clip, logo or music file it names exists."""
+    if not spec:
+        return False
+    for track in spec.get("tracks", []):
+        for segment in track.get("segments", []):
+            source = segment.get("source")
+            if source and bed_name(source) is None and not Path(source).is_file():
+                return False
+    return True
+
+
+def compose_stage(ctx: StageContext) -> None:
+    job = ctx.job
+    product = product_from_inputs(job.inputs or {})
+    spec = compose(product, brand_for(job, ctx.work_dir), effective_options(job))
+    spec = shrink(spec, settings.SHOWREEL_RENDER_MAX_SIDE)
+    faults.point("composing")
+    ctx.save(spec=spec.to_dict())
+
+
+def render_stage(ctx: StageContext) -> None:
+    job = ctx.job
+    spec = VideoSpec.from_dict(job.spec)
+    backend = get_backend(job.backend)
+    ctx.work_dir.mkdir(parents=True, exist_ok=True)
+    video, poster = ctx.work_dir / "video.mp4", ctx.work_dir / "poster.jpg"
+    result = backend.render(spec, video, poster=poster, progress=lambda fraction, _stage: ctx.progress(fraction))
+    video_name = files.store(video, files.job_file_name(job, "video.mp4"))
+    poster_name = files.store(poster, files.job_file_name(job, "poster.jpg")) if poster.is_file() else ""
+    faults.point("rendering")
+    ctx.save(video_file=video_name, poster_file=poster_name, video_bytes=result.size_bytes)

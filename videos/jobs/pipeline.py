@@ -1,0 +1,152 @@
+"""Running a job: claim it (lease), find the first stage not yet done, run the stages in order, then finish
+(READY, credit charged) or fail (plain message, credit released, our half-made media removed).
+
+queued -> fetching -> composing -> rendering -> [uploading -> attaching -> processing] -> ready
+                                                                         (or failed / cancelled)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from shopify_app.admin.transport import Transport
+from videos.jobs import credits, files, lease
+from videos.jobs.context import StageContext
+from videos.jobs.errors import JobCancelled, JobError, LeaseLost, as_job_error
+from videos.jobs.fetch import fetch_stage, inputs_ready
+from videos.jobs.make import compose_stage, render_stage, spec_ready
+from videos.jobs.models import TERMINAL, JobStatus, VideoJob
+from videos.jobs.publish import attach_stage, processing_stage, remove_job_media, staged_fresh, upload_stage
+
+log = logging.getLogger(__name__)
+
+Stage = Callable[[StageContext], None]
+# (status, stage, progress range when publishing, progress range when not)
+STAGES: list[tuple[str, Stage, tuple[int, int], tuple[int, int]]] = [
+    (JobStatus.FETCHING, fetch_stage, (0, 10), (0, 10)),
+    (JobStatus.COMPOSING, compose_stage, (10, 20), (10, 20)),
+    (JobStatus.RENDERING, render_stage, (20, 70), (20, 98)),
+    (JobStatus.UPLOADING, upload_stage, (70, 80), (98, 98)),
+    (JobStatus.ATTACHING, attach_stage, (80, 85), (98, 98)),
+    (JobStatus.PROCESSING, processing_stage, (85, 99), (98, 98)),
+]
+ORDER = [status for status, *_ in STAGES]
+
+
+def first_stage(job: VideoJob) -> str | None:
+    """The first stage whose result is not recorded yet (None: only finishing is left)."""
+    if job.publish:
+        if job.media_id:
+            return JobStatus.PROCESSING
+        if staged_fresh(job) and files.exists(job.video_file):
+            return JobStatus.ATTACHING
+    if files.exists(job.video_file):
+        return JobStatus.UPLOADING if job.publish else None
+    if spec_ready(job.spec):
+        return JobStatus.RENDERING
+    if job.spec is None and inputs_ready(job.inputs):
+        return JobStatus.COMPOSING
+    return JobStatus.FETCHING
+
+
+def run_job(job_id: Any, *, transport: Transport | None = None) -> str:
+    """Run (or resume) a job; returns what happened. Safe to call any number of times, concurrently."""
+    owner = lease.new_owner()
+    job = lease.claim(job_id, owner)
+    if job is None:
+        return "skipped: finished, or another worker holds it"
+    shop_id = job.shop_id
+    try:
+        if job.attempts > settings.SHOWREEL_JOB_MAX_ATTEMPTS:
+            raise JobError("too_many_attempts", f"The video could not be finished: its worker stopped "
+                           f"{job.attempts - 1} times while making it. Try again, or contact support if it keeps failing.")
+        _run_stages(job, owner, transport)
+        _finish(job, owner)
+        return JobStatus.READY
+    except JobCancelled:
+        log.info("jobs: %s was cancelled while running", job.pk)
+        remove_job_media(job.pk)
+        return JobStatus.CANCELLED
+    except LeaseLost:
+        log.warning("jobs: %s lost its lease to another worker; stopping", job.pk)
+        return "lease lost"
+    except Exception as exc:  # every failure ends the job with a plain message, never a stuck status
+        error = as_job_error(exc, stage=job.status)
+        if error.code == "internal_error":
+            log.exception("jobs: %s failed in %s", job.pk, job.status)
+        else:
+            log.info("jobs: %s failed in %s: %s (%s)", job.pk, job.status, error.code, exc)
+        _fail(job, owner, error)
+        return JobStatus.FAILED
+    finally:
+        lease.release(job, owner)
+        if VideoJob.objects.filter(pk=job.pk, status__in=TERMINAL).exists():
+            files.remove_work_dir(job.pk)
+        from videos.jobs.dispatch import dispatch
+
+        dispatch(shop_id)  # a slot is free: hand over the shop's next waiting job
+
+
+def _run_stages(job: VideoJob, owner: str, transport: Transport | None) -> None:
+    start = first_stage(job)
+    if start is None:
+        return
+    for status, stage, publishing, rendering_only in STAGES[ORDER.index(start):]:
+        if not job.publish and status not in (JobStatus.FETCHING, JobStatus.COMPOSING, JobStatus.RENDERING):
+            break
+        low, high = publishing if job.publish else rendering_only
+        lease.update(job, owner, status=status, progress=max(job.progress, low), wait_reason="")
+        context = StageContext(job, owner, transport, (low, high))
+        began = time.monotonic()
+        _with_retries(context, status, stage)
+        timings = {**(job.timings or {}), status: round((job.timings or {}).get(status, 0) + time.monotonic() - began, 3)}
+        lease.update(job, owner, progress=high, timings=timings)
+
+
+def _with_retries(context: StageContext, status: str, stage: Stage) -> None:
+    tries = settings.SHOWREEL_STAGE_RETRIES + 1
+    for attempt in range(1, tries + 1):
+        try:
+            stage(context)
+            return
+        except Exception as exc:
+            error = as_job_error(exc, stage=status)
+            if not error.retryable or attempt == tries:
+                raise
+            delay = settings.SHOWREEL_RETRY_BACKOFF_S * 2 ** (attempt - 1)
+            log.warning("jobs: %s %s failed (%s), try %d of %d in %.1fs", context.job.pk, status, error.code,
+                        attempt + 1, tries, delay)
+            context.sleep(delay)
+
+
+def _finish(job: VideoJob, owner: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        done = (VideoJob.objects.filter(pk=job.pk, lease_owner=owner).exclude(status__in=TERMINAL)
+                .update(status=JobStatus.READY, progress=100, finished_at=now, updated_at=now, error_code="",
+                        error_message="", wait_reason="", lease_owner="", lease_expires_at=None))
+        if not done:
+            raise JobCancelled(str(job.pk))
+        credits.charge(job)
+    job.status = JobStatus.READY
+
+
+def _fail(job: VideoJob, owner: str, error: JobError) -> None:
+    # A video this job put on the product but that is not the product's video now: take it off again.
+    fresh = VideoJob.objects.filter(pk=job.pk).first()
+    if fresh is not None and fresh.media_id and not fresh.media_ready_at:
+        remove_job_media(job.pk)
+    now = timezone.now()
+    with transaction.atomic():
+        done = (VideoJob.objects.filter(pk=job.pk, lease_owner=owner).exclude(status__in=TERMINAL)
+                .update(status=JobStatus.FAILED, error_code=error.code, error_message=error.message[:2000],
+                        finished_at=now, updated_at=now, wait_reason="", lease_owner="", lease_expires_at=None))
+        if done:
+            credits.release(job)

@@ -1,0 +1,175 @@
+"""`python manage.py bench_pipeline`: N video jobs through the whole pipeline (broker, workers, emulated
+Shopify, rendering, upload, processing), once with 1 worker and once with 2.
+
+Prints each stage's mean time, the per-job overhead beyond rendering (wall time per job with one worker minus
+the mean render time) and, on the last line, that overhead and the 2-worker speed-up. Uses the configured
+database (run `migrate` first); everything it creates (a bench shop, its jobs and files) is removed at the end.
+Renders are smaller than full size by default (`--size 0` for 1080 px) so a run takes a minute or two.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+BENCH_SHOP = "showreel-bench.myshopify.com"
+STAGES = ("fetching", "composing", "rendering", "uploading", "attaching", "processing")
+
+
+class Command(BaseCommand):
+    help = "Benchmark the job pipeline with 1 and 2 workers against the Shopify emulator."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--jobs", type=int, default=8, help="jobs per run (default 8)")
+        parser.add_argument("--duration", type=float, default=6.0, help="video length in seconds (default 6)")
+        parser.add_argument("--size", type=int, default=540, help="render size, longest side in px; 0 = full (default 540)")
+        parser.add_argument("--music", default="auto", help="music choice for every job (default auto)")
+        parser.add_argument("--timeout", type=float, default=900.0, help="give up on a run after this many seconds")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from django.db.migrations.executor import MigrationExecutor
+
+        if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
+            raise CommandError("the database is not migrated: run `python manage.py migrate` first")
+        if not settings.SHOPIFY_EMULATOR_ENABLED:
+            raise CommandError("bench_pipeline runs against the Shopify emulator, which is off (SHOPIFY_EMULATOR_ENABLED)")
+        if options["jobs"] < 2:
+            raise CommandError("--jobs must be at least 2")
+        bench = _Bench(self, options)
+        try:
+            one = bench.run(1)
+            two = bench.run(2)
+        finally:
+            bench.close()
+        overhead = one["wall"] / options["jobs"] - one["render"]
+        speedup = one["wall"] / two["wall"]
+        for workers, result in ((1, one), (2, two)):
+            stages = ", ".join(f"{s} {result['stages'][s]:.2f}" for s in STAGES)
+            self.stdout.write(f"{workers} worker(s): {options['jobs']} jobs in {result['wall']:.1f} s, {result['cores']:.2f} "
+                              f"cores busy on average (of {os.cpu_count()}); mean s per stage: {stages}")
+        self.stdout.write(f"per-job overhead beyond rendering: {overhead:.2f} s (target <= 2 s); "
+                          f"2-worker speed-up: {speedup:.2f}x (target >= 1.8)")
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _Bench:
+    def __init__(self, command: BaseCommand, options: dict[str, Any]) -> None:
+        from shopify_app import services as shopify_services
+        from shopify_app.admin.oauth import TokenGrant
+        from shopify_app.emulator.server import ShopifyEmulator
+        from videos.jobs.models import CreditAccount
+
+        self.command, self.options = command, options
+        # A roomy GraphQL budget: Shopify's throttling is its own limit, not the pipeline's overhead.
+        self.emulator = ShopifyEmulator(api_key=settings.SHOPIFY_API_KEY, api_secret=settings.SHOPIFY_API_SECRET,
+                                        bucket_max=1e6, restore_rate=1e6).start()
+        answer = self.emulator.install(BENCH_SHOP)
+        self.shop = shopify_services.store_grant(BENCH_SHOP, TokenGrant(answer["access_token"], answer["scope"].split(",")))
+        from videos.jobs.credits import account_for
+
+        CreditAccount.objects.filter(pk=account_for(self.shop).pk).update(available=10 * options["jobs"] + 10)
+        self.products = self._products(options["jobs"])
+        self._warm()
+
+    def _products(self, count: int) -> list[str]:
+        """`count` products with the sample photos (one per job, so no job replaces another's video)."""
+        from shopify_app.emulator.state import Media, Product, iso
+
+        store = self.emulator.store
+        samples = [p for p in self.emulator.products(BENCH_SHOP)]
+        gids = []
+        with store.lock:
+            shop = store.shop(BENCH_SHOP)
+            for index in range(count):
+                sample = shop.products[int(samples[index % len(samples)]["id"].rsplit("/", 1)[1])]
+                product = Product(id=store.next_id(), title=f"{sample.title} #{index + 1}", handle=f"bench-{index}",
+                                  description_html=sample.description_html, vendor=sample.vendor,
+                                  product_type=sample.product_type, tags=list(sample.tags), price=sample.price,
+                                  compare_at=sample.compare_at, currency=sample.currency, created_at=iso(store.clock()))
+                for media_id in sample.media_ids:
+                    original = shop.media[media_id]
+                    copy = Media(id=f"gid://shopify/MediaImage/{store.next_id()}", kind="IMAGE", alt=original.alt,
+                                 filename=original.filename, image_url=original.image_url, width=original.width,
+                                 height=original.height, created_at=original.created_at)
+                    shop.media[copy.id] = copy
+                    product.media_ids.append(copy.id)
+                shop.products[product.id] = product
+                gids.append(product.gid)
+        return gids
+
+    def _warm(self) -> None:
+        """One-off costs that are not per job: the emulator's schema, the music bed's first synthesis."""
+        from shopify_app import services as shopify_services
+        from shopify_app.admin import operations
+        from videos.music.library import bed_name, bed_path, resolve_music
+
+        settings.SHOPIFY_ADMIN_BASE = self.emulator.base_url
+        operations.get_shop_plan(shopify_services.admin_client(self.shop))
+        music = resolve_music(self.options["music"])
+        if music and bed_name(music.source):
+            bed_path(bed_name(music.source))
+
+    def run(self, workers: int) -> dict[str, Any]:
+        from videos.jobs import services
+        from videos.jobs.models import TERMINAL, JobStatus, VideoJob
+
+        queue = f"bench-{uuid.uuid4().hex[:8]}"
+        settings.Q_CLUSTER["cluster_name"] = queue
+        settings.SHOWREEL_JOBS_PER_SHOP = workers
+        self.command.stdout.write(f"running {len(self.products)} jobs with {workers} worker(s)...")
+        batch = services.create_batch(self.shop, self.products, {"duration": self.options["duration"],
+                                                                 "music": self.options["music"]})
+        env = {**os.environ, "Q_CLUSTER_NAME": queue, "Q_WORKERS": str(workers), "SHOWREEL_JOBS_PER_SHOP": str(workers),
+               "SHOPIFY_ADMIN_BASE": self.emulator.base_url, "SHOWREEL_RENDER_MAX_SIDE": str(self.options["size"]),
+               "VIDEO_X264_THREADS": "1", "LOG_LEVEL": "WARNING"}
+        manage = Path(settings.BASE_DIR) / "manage.py"
+        cpu_before = _children_cpu_s()
+        cluster = subprocess.Popen([sys.executable, str(manage), "qcluster"], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + self.options["timeout"]
+            while batch.jobs.exclude(status__in=TERMINAL).exists():
+                if cluster.poll() is not None:
+                    raise CommandError("the qcluster stopped unexpectedly")
+                if time.monotonic() > deadline:
+                    raise CommandError(f"the {workers}-worker run did not finish within {self.options['timeout']:g} s")
+                time.sleep(0.1)
+        finally:
+            cluster.terminate()
+            try:
+                cluster.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                cluster.kill()
+        cpu = _children_cpu_s() - cpu_before  # the cluster and its workers, once they have all exited
+        jobs = list(VideoJob.objects.filter(batch=batch))
+        failed = [j for j in jobs if j.status != JobStatus.READY]
+        if failed:
+            raise CommandError(f"{len(failed)} job(s) failed, e.g. {failed[0].error_code}: {failed[0].error_message}")
+        wall = (max(j.finished_at for j in jobs) - min(j.started_at for j in jobs)).total_seconds()
+        stages = {s: statistics.mean(j.timings.get(s, 0.0) for j in jobs) for s in STAGES}
+        return {"wall": wall, "render": stages["rendering"], "stages": stages, "cores": cpu / wall}
+
+    def close(self) -> None:
+        from videos.jobs import files
+        from videos.jobs.models import VideoJob
+
+        for job_id in VideoJob.objects.filter(shop=self.shop).values_list("pk", flat=True):
+            files.remove_work_dir(job_id)
+        files.delete_prefix(f"showreel/{self.shop.pk}")
+        self.shop.delete()
+        self.emulator.stop()

@@ -1,0 +1,26 @@
+"""The jobs sweep (videos.jobs.dispatch.sweep) every minute, run by the django-q2 cluster's scheduler."""
+
+from django.db import migrations
+
+NAME = "showreel: sweep video jobs"
+
+
+def create(apps, schema_editor):
+    Schedule = apps.get_model("django_q", "Schedule")
+    Schedule.objects.get_or_create(
+        name=NAME,
+        defaults={"func": "videos.jobs.tasks.sweep_jobs_task", "schedule_type": "I", "minutes": 1, "repeats": -1},
+    )
+
+
+def remove(apps, schema_editor):
+    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("videos", "0002_jobs"),
+        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
+    ]
+
+    operations = [migrations.RunPython(create, remove)]

@@ -1,0 +1,1 @@
+"""The embedded admin UI's server-side helpers (the pages themselves are templates/app/ + static/showreel/)."""

@@ -1,0 +1,71 @@
+"""Renders the template stills the Generate page shows on its template cards
+(static/showreel/templates/<name>.jpg, served as `still_url` by /api/templates).
+
+They are committed, so this runs only when a template's look changes:
+
+    .venv/bin/python -m videos.ui.stills            # every template
+    .venv/bin/python -m videos.ui.stills bold sale  # some
+
+Each still is the composer's own title-card frame (`template_still_spec`) of the sample sneakers, rendered
+by the local backend at 360x360, so a card shows what that template really looks like.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+STILL_SIDE = 360
+STILLS_DIR = Path(__file__).resolve().parents[2] / "static" / "showreel" / "templates"
+PHOTOS = Path(__file__).resolve().parents[2] / "examples" / "photos"
+
+
+def render_still(name: str, out_dir: Path = STILLS_DIR) -> Path:
+    from PIL import Image
+
+    from videos.backends.local import LocalBackend
+    from videos.composer import Product, ProductImage
+    from videos.composer.stills import template_still_spec
+    from videos.jobs.make import shrink
+
+    product = Product(
+        title="Blue Slip-On Sneakers",
+        images=[ProductImage(PHOTOS / "slipon-blue-pair-angle.png", "Pair of blue slip-on sneakers")],
+        price=Decimal("48.00"),
+        compare_at_price=Decimal("60.00"),
+        currency="USD",
+    )
+    spec = shrink(template_still_spec(name, product), STILL_SIDE)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{name}.jpg"
+    with tempfile.TemporaryDirectory() as tmp:
+        poster = Path(tmp) / "poster.jpg"
+        LocalBackend().render(spec, Path(tmp) / "still.mp4", poster=poster)
+        with Image.open(poster) as image:
+            image.convert("RGB").save(target, "JPEG", quality=85, optimize=True, progressive=True)
+    return target
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    from videos.composer.templates import TEMPLATES
+
+    names = argv or sorted(TEMPLATES)
+    unknown = [n for n in names if n not in TEMPLATES]
+    if unknown:
+        print(f"unknown template(s): {', '.join(unknown)}; choose from {', '.join(sorted(TEMPLATES))}", file=sys.stderr)
+        return 2
+    for name in names:
+        print(render_still(name))
+    return 0
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopify_app.settings")
+    sys.exit(main(sys.argv[1:]))
