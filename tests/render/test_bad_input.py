@@ -34,7 +34,7 @@ def out_dir(tmp_path):
 def _cli_error(out_dir: Path, *args: str) -> str:
     with pytest.raises(CommandError) as caught:
         call_command("render_video", *args, "-o", str(out_dir / "video.mp4"), "--poster", str(out_dir / "poster.jpg"),
-                     "--duration", "1", "--music", "none", "--no-progress")
+                     "--duration", "2", "--music", "none", "--no-progress")
     assert caught.value.returncode == 1
     assert list(out_dir.iterdir()) == [], "no output, poster or temp file is left behind"
     message = str(caught.value)
@@ -120,7 +120,7 @@ def test_music_that_does_not_decode(tmp_path, out_dir):
     music.write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00" + np.random.default_rng(1).bytes(4000))
     with pytest.raises(CommandError) as caught:
         call_command("render_video", str(photo), "-o", str(out_dir / "v.mp4"), "--music", str(music),
-                     "--duration", "1", "--no-progress")
+                     "--duration", "2", "--no-progress")
     assert str(caught.value).startswith(f"error: {music}: ")
     assert "decode" in str(caught.value) or "no audio" in str(caught.value)
     assert list(out_dir.iterdir()) == []
@@ -133,12 +133,14 @@ def test_no_usable_photo(out_dir):
 @pytest.mark.parametrize("bad_kind", ["gif", "truncated-jpeg", "truncated-png"])
 def test_validation_runs_over_every_source_before_rendering(tmp_path, out_dir, monkeypatch, bad_kind):
     """A bad second photo fails the render in the validation pass, before anything is prepared."""
-    from videos.render import compositor
+    from videos.render import pipeline
 
     def boom(*args, **kwargs):  # pragma: no cover - must not be reached
         raise AssertionError("rendering started before validation")
 
-    monkeypatch.setattr(compositor, "build_compositor", boom)
+    # Patched where the pipeline looks it up (patching the compositor module would leak into later tests
+    # through the pipeline's own import when this test is the first to import it).
+    monkeypatch.setattr(pipeline, "build_compositor", boom)
     good = solid_photo(tmp_path / "good.png", (200, 10, 10))
     if bad_kind == "gif":
         bad = tmp_path / "bad.gif"

@@ -1,4 +1,4 @@
-"""`manage.py render_video` end to end, every aspect, overlays, and the quick spec behind the CLI."""
+"""`manage.py render_video` end to end (with the composer behind its flags), every aspect, overlays."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.render.helpers import (
     EXAMPLES,
     composed_frames,
     cutout_png,
+    decoded_frames,
     probe,
     solid_photo,
     spec_of,
@@ -20,8 +21,13 @@ from tests.render.helpers import (
     write_wav,
 )
 from videos.backends import get_backend
-from videos.render.quick_spec import build_quick_spec, format_price
 from videos.spec import ASPECTS
+
+ROOT = EXAMPLES.parents[1]
+
+
+def frame_at(path, index):
+    return decoded_frames(path)[index]
 
 
 @pytest.mark.parametrize("aspect", list(ASPECTS))
@@ -29,12 +35,12 @@ def test_each_aspect_renders_at_its_size(tmp_path, aspect):
     out = tmp_path / "v.mp4"
     stdout = io.StringIO()
     call_command("render_video", str(EXAMPLES / "cap-red-front.png"), str(EXAMPLES / "jeans-woman-ripped-lifestyle.jpg"),
-                 "-o", str(out), "--aspect", aspect, "--duration", "0.4", "--music", "none", "--title", "Cap",
+                 "-o", str(out), "--aspect", aspect, "--duration", "2", "--music", "none", "--title", "Cap",
                  "--no-progress", stdout=stdout)
     width, height = ASPECTS[aspect]
     info = probe(out)
     assert (info["width"], info["height"]) == (width, height)
-    assert info["frames"] == 12
+    assert info["frames"] == 60
     assert str(out) in stdout.getvalue() and "rendered in" in stdout.getvalue()
 
 
@@ -51,25 +57,34 @@ def test_cli_writes_video_and_poster_with_music(tmp_path):
     assert lines[0] == str(out) and "2.00 s" in lines[1] and lines[2] == f"poster: {poster}"
 
 
-def test_quick_spec_shape():
-    spec = build_quick_spec(["a.jpg", "b.png", "c.mov"], title="Tee", price="24.00", compare_at="30.00",
-                            duration=12, music="none")
-    video = spec.segments_of("video")
-    assert [s.type for s in video] == ["image", "image", "clip"]
-    assert video[0].start == 0 and video[-1].end == pytest.approx(12)
-    assert all(s.transition.kind == "crossfade" and s.transition.duration == 0.5 for s in video[1:])
-    durations = {round(s.duration, 6) for s in video}
-    assert len(durations) == 1  # equal shots
-    assert video[0].motion.kind == "zoom_in" and video[0].motion.focus == "auto"
-    texts = {s.role: s for s in spec.segments_of("text")}
-    assert texts["title"].start == 0 and texts["title"].end == pytest.approx(3)
-    assert texts["price"].text == "$24.00" and texts["price"].start == pytest.approx(3)
-    assert texts["badge"].text == "Save 20%"
-    assert spec.segments_of("audio") == []
-    with_bed = build_quick_spec(["a.jpg"], duration=5)
-    assert with_bed.segments_of("audio")[0].source.startswith("music:")
-    assert with_bed.segments_of("audio")[0].volume == pytest.approx(0.35)
-    assert format_price("1234.5", "EUR") == "€1,234.50" and format_price(9, "SEK") == "9.00 SEK"
+def test_cli_composes_with_template_instruction_and_product_json(tmp_path):
+    # given an Admin-API-shaped product file and a plain instruction
+    out = tmp_path / "v.mp4"
+    stdout = io.StringIO()
+    # when the CLI renders it with a template and the instruction
+    call_command("render_video", "--product", str(ROOT / "examples" / "products" / "sneakers.json"),
+                 "-o", str(out), "--template", "bold", "--instruction", "vertical, 2 seconds, no music, 外星人",
+                 "--no-progress", stdout=stdout)
+    # then the instruction shaped the video and what it did not understand is reported, not dropped
+    info = probe(out)
+    assert (info["width"], info["height"]) == (1080, 1920)
+    assert info["frames"] == 60
+    assert "外星人" in stdout.getvalue() and "did not understand" in stdout.getvalue()
+
+
+def test_cli_no_text_leaves_the_title_off(tmp_path):
+    # given the same photo rendered with and without --no-text
+    frames = {}
+    for flag in ([], ["--no-text"]):
+        out = tmp_path / f"v{len(flag)}.mp4"
+        call_command("render_video", str(EXAMPLES / "cap-red-front.png"), "-o", str(out), "--duration", "2",
+                     "--title", "Red Cap", "--music", "none", "--aspect", "1:1", "--no-progress", *flag,
+                     stdout=io.StringIO())
+        frames[bool(flag)] = frame_at(out, 30)  # title fully faded in
+    # then the frames differ where text is drawn, and only there (the photo is the same)
+    diff = np.abs(frames[False].astype(int) - frames[True].astype(int)).max(axis=2)
+    assert (diff > 60).mean() > 0.005
+    assert np.median(diff) < 3
 
 
 def test_logo_overlay_is_drawn_at_its_place_with_its_opacity(tmp_path):

@@ -2,7 +2,11 @@
 
     python manage.py render_video PHOTO_OR_CLIP [...] -o OUT.mp4 [--title T] [--price 24.00]
         [--compare-at 30.00] [--currency USD] [--aspect 1:1|9:16|16:9|4:5] [--duration SECONDS]
-        [--music PATH|none] [--poster OUT.jpg]
+        [--music NAME|PATH|none] [--poster OUT.jpg] [--template NAME] [--instruction TEXT] [--no-text]
+        [--cta TEXT] [--product FILE.json] [--backend local|nemo]
+
+The composer (videos/composer) turns the photos, product facts and instruction into a spec; the selected
+backend renders it.
 
 A progress bar goes to stderr; then the output path, duration, size and render time are printed. Bad input
 fails with one line `error: <file>: <reason>` and a non-zero exit, and leaves no output file behind.
@@ -15,6 +19,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from videos.backends import BACKENDS, get_backend
 from videos.backends.base import RenderError
 from videos.spec import ASPECTS, SpecError
 
@@ -25,14 +30,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("media", nargs="*", help="photos (JPEG, PNG, WEBP, GIF) and clips (MP4, MOV, WEBM...)")
+        parser.add_argument("--product", help="a product JSON (Admin API shape or flat) with local or http images")
         parser.add_argument("-o", "--output", required=True, help="the MP4 to write")
         parser.add_argument("--title")
         parser.add_argument("--price")
         parser.add_argument("--compare-at", dest="compare_at")
-        parser.add_argument("--currency", default="USD")
-        parser.add_argument("--aspect", default="1:1", choices=list(ASPECTS))
-        parser.add_argument("--duration", type=float, default=15.0, help="seconds (default 15)")
-        parser.add_argument("--music", help="an audio file, or 'none' (default: the library's bed)")
+        parser.add_argument("--currency", default=None)
+        parser.add_argument("--aspect", choices=list(ASPECTS), help="default 1:1")
+        parser.add_argument("--duration", type=float, help="seconds (default 15)")
+        parser.add_argument("--music", help="a library bed's name or mood, an audio file, or 'none'")
+        parser.add_argument("--template", help="clean, bold, luxe or sale (default clean)")
+        parser.add_argument("--instruction", help='plain words, e.g. "a 30-second vertical video, no music"')
+        parser.add_argument("--no-text", action="store_true", help="no title, price, badge or call to action")
+        parser.add_argument("--cta", help="call-to-action text for the end card")
+        parser.add_argument("--backend", choices=sorted(BACKENDS), help="default: the VIDEO_BACKEND setting")
         parser.add_argument("--poster", help="also write a JPEG poster frame here")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -46,24 +57,35 @@ class Command(BaseCommand):
             sys.exit(exc.returncode or 1)
 
     def handle(self, *args: object, **options) -> None:  # type: ignore[no-untyped-def]
-        from videos.backends.local import LocalBackend
-        from videos.render.quick_spec import build_quick_spec
+        from videos.composer.cli import spec_from_cli
+        from videos.composer.errors import ComposeError
+        from videos.composer.fetch import FetchError
 
-        if not options["media"]:
-            raise CommandError("error: no usable photo: give at least one photo or clip")
+        if not options["media"] and not options["product"]:
+            raise CommandError("error: no usable photo: give at least one photo or clip, or --product FILE.json")
         try:
-            spec = build_quick_spec(
+            for path in options["media"]:
+                _check_media(Path(path))
+            music = options["music"]
+            if music and (Path(music).suffix or Path(music).exists()):
+                _check_music(Path(music))
+            spec, notes = spec_from_cli(
                 list(options["media"]), title=options["title"], price=options["price"],
                 compare_at=options["compare_at"], currency=options["currency"], aspect=options["aspect"],
-                duration=options["duration"], music=options["music"],
+                duration=options["duration"], music=options["music"], template=options["template"],
+                instruction=options["instruction"], no_text=options["no_text"], cta=options["cta"],
+                product_json=options["product"],
             )
-        except (SpecError, ValueError) as exc:
+        except RenderError as exc:
+            raise CommandError(f"error: {exc.message}") from None
+        except (ComposeError, FetchError, SpecError, ValueError) as exc:
             raise CommandError(f"error: {exc}") from None
+        backend = get_backend(options["backend"])
         output = Path(options["output"])
         poster = Path(options["poster"]) if options["poster"] else None
         bar = None if options["no_progress"] else _progress_bar()
         try:
-            result = LocalBackend().render(spec, output, poster=poster, progress=bar.update if bar else None)
+            result = backend.render(spec, output, poster=poster, progress=bar.update if bar else None)
         except RenderError as exc:
             raise CommandError(f"error: {exc.message}") from None
         finally:
@@ -76,6 +98,29 @@ class Command(BaseCommand):
         )
         if result.poster_path:
             self.stdout.write(f"poster: {result.poster_path}")
+        for note in notes:
+            self.stdout.write(f"note: {note}")
+
+
+def _check_music(path: Path) -> None:
+    from videos.media.probe import validate_source
+
+    validate_source(str(path), "audio")
+
+
+def _check_media(path: Path) -> None:
+    """Each given file is checked as what its content says it is, so a bad one is named before composing."""
+    from videos.media.errors import MediaError
+    from videos.media.probe import IMAGE, VIDEO, check_file, sniff, validate_source
+
+    check_file(path)
+    kind = sniff(path)
+    if kind.kind == IMAGE:
+        validate_source(str(path), "image")
+    elif kind.kind == VIDEO:
+        validate_source(str(path), "clip")
+    else:
+        raise MediaError(path, f"unsupported file type: {kind.name} (give photos or video clips)")
 
 
 class _progress_bar:  # noqa: N801 - a tiny adapter, used like a function
