@@ -9,28 +9,16 @@ clip paths are added after its media. The instruction is applied first, then exp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from videos.composer.brand import BrandSettings, ComposeOptions
 from videos.composer.compose import compose
 from videos.composer.errors import ComposeError
-from videos.composer.product import Product, ProductImage, ProductVideo
+from videos.composer.product import Product, ProductImage, ProductVideo, parse_amount
 from videos.instructions import apply, interpret
 from videos.media.probe import IMAGE, VIDEO, sniff
 from videos.spec import VideoSpec
-
-
-def _amount(value: str | Decimal | float | None, flag: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ComposeError(flag, f"not a number: {value!r}") from None
-    if not amount.is_finite() or amount < 0:
-        raise ComposeError(flag, f"must be an amount >= 0, got {value!r}")
-    return amount
 
 
 def _add_paths(product: Product, paths: Sequence[str | Path]) -> None:
@@ -76,9 +64,9 @@ def spec_from_cli(
     if title:
         product.title = " ".join(title.split())
     if price is not None:
-        product.price = _amount(price, "--price")
+        product.price = parse_amount(price, "--price")
     if compare_at is not None:
-        product.compare_at_price = _amount(compare_at, "--compare-at")
+        product.compare_at_price = parse_amount(compare_at, "--compare-at")
     if currency:
         product.currency = currency.strip().upper()
 

@@ -111,8 +111,8 @@ class Product:
         product = cls(
             title=_title(data.get("title")),
             description=str(data.get("description") or ""),
-            price=_decimal(data.get("price"), "product.price"),
-            compare_at_price=_decimal(data.get("compare_at_price"), "product.compare_at_price"),
+            price=parse_amount(data.get("price"), "product.price"),
+            compare_at_price=parse_amount(data.get("compare_at_price"), "product.compare_at_price"),
             currency=str(data.get("currency") or "USD").upper(),
             vendor=str(data.get("vendor") or ""),
             tags=_tags(data.get("tags")),
@@ -214,7 +214,8 @@ def _tags(value: Any) -> tuple[str, ...]:
     return tuple(t.strip() for t in value or [] if isinstance(t, str) and t.strip())
 
 
-def _decimal(value: Any, where: str) -> Decimal | None:
+def parse_amount(value: Any, where: str) -> Decimal | None:
+    """A money amount (a number, a string or a MoneyV2 dict) as a Decimal >= 0; ComposeError naming `where`."""
     if value is None or value == "":
         return None
     if isinstance(value, dict):  # MoneyV2 {amount, currencyCode}
@@ -245,17 +246,17 @@ def _admin_price(data: dict[str, Any]) -> tuple[Decimal | None, str]:
     money = ((data.get("priceRangeV2") or {}).get("minVariantPrice")) or {}
     currency = str(money.get("currencyCode") or "USD").upper()
     variant = _first_variant(data)
-    price = _decimal(variant.get("price"), "product.variants[0].price")
+    price = parse_amount(variant.get("price"), "product.variants[0].price")
     if price is None:
-        price = _decimal(money.get("amount"), "product.priceRangeV2.minVariantPrice.amount")
+        price = parse_amount(money.get("amount"), "product.priceRangeV2.minVariantPrice.amount")
     return price, currency
 
 
 def _admin_compare_at(data: dict[str, Any]) -> Decimal | None:
-    compare = _decimal(_first_variant(data).get("compareAtPrice"), "product.variants[0].compareAtPrice")
+    compare = parse_amount(_first_variant(data).get("compareAtPrice"), "product.variants[0].compareAtPrice")
     if compare is None:
         money = ((data.get("compareAtPriceRange") or {}).get("minVariantCompareAtPrice")) or {}
-        compare = _decimal(money.get("amount"), "product.compareAtPriceRange.minVariantCompareAtPrice.amount")
+        compare = parse_amount(money.get("amount"), "product.compareAtPriceRange.minVariantCompareAtPrice.amount")
     return compare or None
 
 
