@@ -1,8 +1,8 @@
 // The video options form (templates with stills, shape, length, music with previews, text switches) and
 // the free-text instruction box with what was understood shown back. Shared by Generate and Bulk.
 
-import { api, listOf } from "./api.js";
-import { $, $$, debounce, errorState, fill, h, slot } from "./dom.js";
+import { api, isAbort, listOf } from "./api.js";
+import { $, $$, banner, busy, debounce, errorState, fill, h, slot } from "./dom.js";
 
 const cache = new Map();
 
@@ -180,4 +180,24 @@ export function watchInstruction(container, { signal } = {}) {
 export function resetInstruction(container) {
   $(container, "textarea").value = "";
   slot(container, "interpretation").hidden = true;
+}
+
+// Posts the form's options (plus `body`) to `path`, then opens the created job's or batch's page (`pageOf`);
+// a failure shows in the banner slot with `failTitle` (or the out-of-credits title).
+export async function startFromOptions(form, { path, body, pageOf, failTitle, submit, bannerSlot, ctx, signal }) {
+  fill(bannerSlot);
+  busy(submit, true);
+  stopPreview();
+  try {
+    const created = await api.post(path, { ...body, ...readOptions(form) }, { signal });
+    ctx.credits(true).catch(() => {});
+    ctx.navigate(pageOf(created));
+  } catch (err) {
+    if (isAbort(err)) return;
+    const title = err.code === "no_credits" ? "You're out of credits" : failTitle;
+    fill(bannerSlot, banner("critical", title, err.message));
+    bannerSlot.scrollIntoView({ block: "nearest" });
+  } finally {
+    busy(submit, false);
+  }
 }

@@ -1,8 +1,8 @@
 // Bulk: the selected products, options once for all, POST /api/batches, then the batch's progress page.
 
 import { api, isAbort } from "../api.js";
-import { $, banner, busy, fill, h, money, productGid, productNumber, slot } from "../dom.js";
-import { readOptions, retryableSetup, stopPreview, watchInstruction } from "../options.js";
+import { $, busy, fill, h, money, productGid, productNumber, slot } from "../dom.js";
+import { retryableSetup, startFromOptions, stopPreview, watchInstruction } from "../options.js";
 import { creditsNote } from "./generate.js";
 
 const MAX_DETAILS = 50; // product details fetched for the list; a larger selection still generates them all
@@ -63,24 +63,11 @@ export function mount(section, params, ctx) {
     }
   }).catch(() => {});
 
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!numbers.length) return;
-    fill(bannerSlot);
-    busy(submit, true);
-    stopPreview();
-    try {
-      const batch = await api.post("/batches", { product_ids: numbers.map(productGid), ...readOptions(form) }, { signal });
-      ctx.credits(true).catch(() => {});
-      ctx.navigate(`#/batches/${batch.id}`);
-    } catch (err) {
-      if (isAbort(err)) return;
-      const title = err.code === "no_credits" ? "You're out of credits" : "The videos could not be started";
-      fill(bannerSlot, banner("critical", title, err.message));
-      bannerSlot.scrollIntoView({ block: "nearest" });
-    } finally {
-      busy(submit, false);
-    }
+    startFromOptions(form, { path: "/batches", body: { product_ids: numbers.map(productGid) }, pageOf: (batch) => `#/batches/${batch.id}`, failTitle: "The videos could not be started",
+                               submit, bannerSlot, ctx, signal });
   }, { signal });
   signal.addEventListener("abort", stopPreview);
 }

@@ -1,8 +1,8 @@
 // Generate: options for one product, then POST /api/jobs and go to the job's progress page.
 
 import { api, isAbort } from "../api.js";
-import { $, banner, busy, errorState, fill, h, money, productGid, slot } from "../dom.js";
-import { readOptions, retryableSetup, stopPreview, watchInstruction } from "../options.js";
+import { $, busy, errorState, fill, h, money, productGid, slot } from "../dom.js";
+import { retryableSetup, startFromOptions, stopPreview, watchInstruction } from "../options.js";
 
 export function productCard(product) {
   const image = (product.media || []).find((m) => m.kind === "IMAGE" && m.image_url);
@@ -52,23 +52,10 @@ export function mount(section, params, ctx) {
   loadProduct();
   ctx.credits().then((c) => creditsNote(slot(section, "credits-note"), c)).catch(() => {});
 
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    fill(bannerSlot);
-    busy(submit, true);
-    stopPreview();
-    try {
-      const job = await api.post("/jobs", { product_id: productGid(number), ...readOptions(form) }, { signal });
-      ctx.credits(true).catch(() => {});
-      ctx.navigate(`#/jobs/${job.id}`);
-    } catch (err) {
-      if (isAbort(err)) return;
-      const title = err.code === "no_credits" ? "You're out of credits" : "The video could not be started";
-      fill(bannerSlot, banner("critical", title, err.message));
-      bannerSlot.scrollIntoView({ block: "nearest" });
-    } finally {
-      busy(submit, false);
-    }
+    startFromOptions(form, { path: "/jobs", body: { product_id: productGid(number) }, pageOf: (job) => `#/jobs/${job.id}`, failTitle: "The video could not be started",
+                               submit, bannerSlot, ctx, signal });
   }, { signal });
   signal.addEventListener("abort", stopPreview);
 }
