@@ -85,6 +85,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet, and SQLite will not create the folder its file lives in.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL + IMMEDIATE transactions so the ORM broker and the web process don't trip over each other.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -136,8 +138,18 @@ VIDEO_MAX_INPUT_BYTES = int(os.environ.get("VIDEO_MAX_INPUT_BYTES", str(500 * 10
 VIDEO_MAX_IMAGE_PIXELS = int(os.environ.get("VIDEO_MAX_IMAGE_PIXELS", str(80_000_000)))
 VIDEO_X264_PRESET = os.environ.get("VIDEO_X264_PRESET", "veryfast")
 VIDEO_X264_CRF = int(os.environ.get("VIDEO_X264_CRF", "20"))
-# 0 = let x264 pick; a worker per core runs best with 1 (see README, "Throughput").
+# 0 = let x264 pick; a worker per core runs best with 1 (docs/run-locally.md, "Benchmark").
 VIDEO_X264_THREADS = int(os.environ.get("VIDEO_X264_THREADS", "0"))
+# How a render splits its work: compose_thread (default: a thread composes while the caller encodes), serial
+# (one thread, one core per render) or encode_thread; see videos/render/pipeline.py.
+VIDEO_RENDER_ARRANGEMENT = os.environ.get("VIDEO_RENDER_ARRANGEMENT", "compose_thread")
+# FFmpeg's AAC coder: fast (default; a third of twoloop's CPU time, see README "Speed"), twoloop, anmr.
+VIDEO_AAC_CODER = os.environ.get("VIDEO_AAC_CODER", "fast")
+# Refused here rather than in a worker's first render (videos/render names the same choices).
+if VIDEO_RENDER_ARRANGEMENT not in ("compose_thread", "encode_thread", "serial"):
+    raise RuntimeError(f"VIDEO_RENDER_ARRANGEMENT={VIDEO_RENDER_ARRANGEMENT!r}: use compose_thread, serial or encode_thread")
+if VIDEO_AAC_CODER not in ("fast", "twoloop", "anmr"):
+    raise RuntimeError(f"VIDEO_AAC_CODER={VIDEO_AAC_CODER!r}: use fast, twoloop or anmr")
 
 LOGGING = {
     "version": 1,

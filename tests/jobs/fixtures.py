@@ -23,11 +23,13 @@ TEST_SHOP = "showreel-test.myshopify.com"
 
 # --- a CDN on loopback ------------------------------------------------------------------------------
 class FakeCDN:
-    """Serves `files[path] = (bytes, content_type)`; `hits` counts requests per path."""
+    """Serves `files[path] = (bytes, content_type)`; `hits` counts requests per path, `peers` lists the
+    client address (host, port) of each request."""
 
     def __init__(self) -> None:
         self.files: dict[str, tuple[bytes, str]] = {}
         self.hits: dict[str, int] = {}
+        self.peers: list[tuple[str, int]] = []
         cdn = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +40,7 @@ class FakeCDN:
 
             def do_GET(self) -> None:  # noqa: N802
                 cdn.hits[self.path] = cdn.hits.get(self.path, 0) + 1
+                cdn.peers.append(self.client_address)
                 body, kind = cdn.files.get(self.path, (b"not found", "text/plain"))
                 status = 200 if self.path in cdn.files else 404
                 if kind.startswith("redirect:"):
@@ -93,6 +96,7 @@ def fake_cdn_server() -> Iterator[FakeCDN]:
 def fake_cdn(fake_cdn_server: FakeCDN, settings) -> FakeCDN:  # noqa: ANN001
     fake_cdn_server.files.clear()
     fake_cdn_server.hits.clear()
+    fake_cdn_server.peers.clear()
     settings.SHOWREEL_EXTRA_MEDIA_ORIGINS = [fake_cdn_server.base_url]
     return fake_cdn_server
 

@@ -50,6 +50,16 @@ def test_a_photo_is_saved_with_the_extension_of_its_type(fake_cdn, tmp_path):
     assert path.name == "000-photo.jpg" and path.read_bytes() == photo_bytes(1, fmt="JPEG")
 
 
+def test_a_products_photos_come_over_one_kept_alive_connection(fake_cdn, tmp_path):
+    # Given three photos on the CDN
+    urls = [fake_cdn.add(f"shot-{i}", photo_bytes(i)) for i in range(3)]
+    # When they are downloaded one after another
+    paths = [download(url, tmp_path, f"{i:03d}-photo", kind="image") for i, url in enumerate(urls)]
+    # Then all arrive, and the client opened one connection for them (no new TCP/TLS set-up per photo)
+    assert [p.read_bytes() for p in paths] == [photo_bytes(i) for i in range(3)]
+    assert len(fake_cdn.peers) == 3 and len(set(fake_cdn.peers)) == 1
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "code"),
     [

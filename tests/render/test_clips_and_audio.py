@@ -169,3 +169,25 @@ def test_a_missing_music_library_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(RenderError, match="music library"):
         get_backend("local").render(spec, tmp_path / "o.mp4")
     assert list(tmp_path.iterdir()) == [photo]
+
+
+@pytest.mark.parametrize("coder", ["fast", "twoloop"])
+def test_each_aac_coder_keeps_the_music_level(tmp_path, settings, coder):
+    # Given a 440 Hz tone at 0.4 volume and the AAC coder set by VIDEO_AAC_CODER
+    settings.VIDEO_AAC_CODER = coder
+    music = write_wav(tmp_path / "m.wav", seconds=1.0, amp=0.5)
+    photo = solid_photo(tmp_path / "p.png", (90, 90, 90))
+    spec = spec_of([still(photo, duration=1.0)], size=(128, 128),
+                   audio=[{"source": str(music), "start": 0, "duration": 1.0, "volume": 0.4, "fade_in": 0, "fade_out": 0}])
+    # When rendered
+    samples = decoded_audio(get_backend("local").render(spec, tmp_path / "o.mp4").path)
+    # Then the tone comes through at its level
+    assert _rms(samples[:, int(0.2 * SAMPLE_RATE):int(0.8 * SAMPLE_RATE)]) == pytest.approx(0.4 * 0.5 / np.sqrt(2), rel=0.05)
+
+
+def test_an_unknown_aac_coder_is_refused_before_anything_is_written(tmp_path, settings):
+    settings.VIDEO_AAC_CODER = "best"
+    photo = solid_photo(tmp_path / "p.png", (90, 90, 90))
+    with pytest.raises(RenderError, match="unknown AAC coder 'best'"):
+        get_backend("local").render(spec_of([still(photo, duration=0.5)], size=(64, 64)), tmp_path / "o.mp4")
+    assert list(tmp_path.iterdir()) == [photo]

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from tests.render.helpers import EXAMPLES, composed_frames, cutout_png, product_photo, spec_of, still
-from videos.media.images import border_color, has_transparency, open_photo, product_bbox
+from videos.media.errors import MediaError
+from videos.media.images import border_color, has_transparency, open_photo, preview_photo, product_bbox
 from videos.render.plates import choose_mode, prepare_photo
 
 
@@ -102,3 +103,30 @@ def test_contain_blur_never_stretches_and_fills_with_a_blurred_copy(tmp_path):
     top = frame[:100]
     assert top.std(axis=(0, 1)).max() > 5  # the blurred copy, not a flat colour
     assert np.abs(top.mean(axis=(0, 1)) - (40, 90, 160)).max() < 60
+
+
+def test_a_preview_is_small_keeps_the_full_size_and_finds_the_same_product(tmp_path):
+    # Given a 2400x1600 studio JPEG and the same photo turned a quarter by EXIF
+    big = product_photo(tmp_path / "big.jpg", size=(2400, 1600), box=(0.3, 0.2, 0.6, 0.9), fmt="JPEG", quality=90)
+    image = Image.open(big)
+    exif = image.getexif()
+    exif[0x0112] = 6
+    turned = tmp_path / "turned.jpg"
+    image.save(turned, exif=exif.tobytes(), quality=90)
+    # When previewed at 512 px
+    small, size = preview_photo(big, 512)
+    small_turned, size_turned = preview_photo(turned, 512)
+    # Then the copies are at most 512 px, RGBA, and report the full size as shown
+    assert small.mode == "RGBA" and max(small.size) == 512 and size == (2400, 1600)
+    assert max(small_turned.size) == 512 and small_turned.width < small_turned.height and size_turned == (1600, 2400)
+    # and the product is where a full decode finds it
+    assert product_bbox(small) == pytest.approx(product_bbox(open_photo(big)), abs=0.01)
+
+
+def test_a_preview_refuses_what_a_full_decode_refuses(tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(product_photo(tmp_path / "ok.jpg", fmt="JPEG").read_bytes()[:300])
+    with pytest.raises(MediaError, match="corrupt or truncated"):
+        preview_photo(broken, 512)
+    with pytest.raises(MediaError, match="decompression bomb"):
+        preview_photo(product_photo(tmp_path / "wide.png", size=(400, 300), fmt="PNG"), 512, max_pixels=1000)

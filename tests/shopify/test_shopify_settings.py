@@ -41,6 +41,12 @@ def test_production_refuses_dev_shortcuts_and_missing_secrets(change, message):
     assert result.returncode != 0 and message in result.stderr
 
 
+@pytest.mark.parametrize(("name", "value"), [("VIDEO_RENDER_ARRANGEMENT", "parallel"), ("VIDEO_AAC_CODER", "best")])
+def test_an_unknown_render_setting_stops_the_process_at_start(name, value):
+    result = load_settings(**{name: value})
+    assert result.returncode != 0 and f"{name}={value!r}" in result.stderr
+
+
 def test_emulator_command_refuses_production(settings):
     settings.SHOWREEL_ENV = "production"
     with pytest.raises(CommandError, match="development tool"):
@@ -61,3 +67,16 @@ def test_emulator_command_serves_until_stopped():
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def test_a_fresh_clone_migrates_into_a_var_folder_it_does_not_have_yet(tmp_path):
+    # Given no DATABASE_URL and a var folder that does not exist (a fresh clone has none)
+    var = tmp_path / "fresh" / "var"
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # When the first manage.py command runs
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                            env=clean | {"SHOWREEL_VAR_DIR": str(var)}, cwd=settings.BASE_DIR,
+                            capture_output=True, text=True, timeout=120)
+    # Then the folder and the SQLite database are created
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (var / "showreel.sqlite3").stat().st_size > 0

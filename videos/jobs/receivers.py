@@ -1,5 +1,6 @@
 """The Shopify edge's signals: a shop that uninstalls has its pending videos stopped (credits released); a
-redacted shop has everything erased. Both run inside the webhook's transaction and are idempotent."""
+redacted shop has everything erased. Both run inside the webhook's transaction and are idempotent.
+And django-q2's: a worker process that starts warms up before it takes its first job."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import logging
 from typing import Any
 
 from django.dispatch import receiver
+from django_q.signals import post_spawn
 
 from shopify_app.signals import shop_redacted, shop_uninstalled
 from videos.jobs import services
+from videos.jobs.warmup import warm_worker
 
 log = logging.getLogger(__name__)
 
@@ -26,3 +29,8 @@ def erase_shop_videos(sender: Any, shop: Any, shop_domain: str, **kwargs: Any) -
     if shop is not None:
         services.shop_redacted(shop)
         log.info("jobs: %s redacted; jobs and files erased", shop_domain)
+
+
+@receiver(post_spawn, dispatch_uid="videos.jobs.warm_worker")
+def warm_up(sender: Any, proc_name: str = "", **kwargs: Any) -> None:
+    warm_worker(proc_name=proc_name)

@@ -2,6 +2,7 @@
 
 - `open_photo(path)` -> an RGBA `PIL.Image` (JPEG, PNG, WEBP, GIF's first frame), or a `MediaError`.
 - `load_photo(path)` -> the same, but RGB when the photo has no alpha channel (cheaper to render).
+- `preview_photo(path, max_side)` -> a small RGBA copy for analyses, and the full photo's size.
 - `has_transparency(img)` -> whether the photo has a real alpha channel (a cut-out product).
 - `product_bbox(img)` -> the product's bounding box (x0, y0, x1, y1), normalised to 0..1: the
   non-transparent pixels of a cut-out, or the pixels that differ from a plain border/background colour.
@@ -42,7 +43,18 @@ def open_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Imag
 def load_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Image:
     """Decode a photo to RGB (no alpha channel) or RGBA, honouring EXIF orientation; raise `MediaError`
     for anything unusable."""
-    path = Path(path)
+    return _decode(Path(path), max_pixels, None)[0]
+
+
+def preview_photo(path: str | Path, max_side: int, *, max_pixels: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
+    """An RGBA copy of the photo no larger than `max_side`, for analyses, and the full photo's (oriented)
+    size. JPEGs are decoded at a reduced scale (libjpeg's DCT scaling), so a 12 MP photo costs a fraction
+    of a full decode. The same checks as `open_photo`."""
+    img, size = _decode(Path(path), max_pixels, max_side)
+    return (img if img.mode == "RGBA" else img.convert("RGBA")), size
+
+
+def _decode(path: Path, max_pixels: int | None, max_side: int | None) -> tuple[Image.Image, tuple[int, int]]:
     limit = max_pixels if max_pixels is not None else max_image_pixels()
     check_file(path)
     with warnings.catch_warnings():
@@ -60,8 +72,14 @@ def load_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Imag
                     )
                 if getattr(img, "n_frames", 1) > 1:
                     img.seek(0)
+                if max_side and max(width, height) > max_side:
+                    factor = max_side / max(width, height)
+                    img.draft(None, (max(1, round(width * factor)), max(1, round(height * factor))))
                 img.load()
-                rgba = _to_rgb_or_rgba(_exif_transposed(img))
+                rotated = _exif_transposed(img)
+                # The full size as shown: EXIF orientations 5-8 turn the photo a quarter.
+                size = (height, width) if rotated is not img and rotated.size != img.size else (width, height)
+                rgba = _to_rgb_or_rgba(rotated)
         except MediaError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -70,7 +88,11 @@ def load_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Imag
             raise MediaError(path, "not a readable image (unknown or corrupt format)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise MediaError(path, f"corrupt or truncated image: {exc}") from None
-    return rgba
+    if max_side and max(rgba.size) > max_side:
+        factor = max_side / max(rgba.size)
+        small = (max(1, round(rgba.width * factor)), max(1, round(rgba.height * factor)))
+        rgba = rgba.resize(small, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return rgba, size
 
 
 def _exif_transposed(img: Image.Image) -> Image.Image:

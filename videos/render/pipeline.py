@@ -6,7 +6,7 @@ Photos keep being prepared (one background thread, in timeline order) while x264
 thread runs at a slightly lower priority (`COMPOSE_NICE`) so that x264's lookahead thread, the
 pipeline's serial critical path, is never starved: composing only needs the CPU x264 leaves idle.
 
-Arrangements (`manage.py bench_render --arrangement ...`):
+Arrangements (setting VIDEO_RENDER_ARRANGEMENT; `manage.py bench_render --arrangement ...`):
 - "compose_thread" (default): a thread composes frames into a small bounded queue, the calling thread
   encodes and muxes. OpenCV, Pillow and PyAV's avcodec_send_frame all release the GIL, so composing
   overlaps x264's own frame threads.
@@ -15,6 +15,8 @@ Arrangements (`manage.py bench_render --arrangement ...`):
 On the 2-core dev box (shared, so noisy) compose_thread used the least CPU of the three (12.4-14.0 CPU-s
 for the bench case against 13.5-14.5 for encode_thread and 13.4-14.8 for serial) and the best median wall
 time; OpenCV is pinned to one thread (`cv2_threads=1`): its own threads only compete with x264's.
+With a worker per core all busy (a bulk batch), "serial" finished a bench_pipeline batch about 2 % sooner:
+there is no idle core for the composing thread to use (docs/run-locally.md).
 """
 
 from __future__ import annotations
@@ -42,6 +44,18 @@ ARRANGEMENTS = ("compose_thread", "encode_thread", "serial")
 DEFAULT_ARRANGEMENT = "compose_thread"
 QUEUE_FRAMES = 3
 _DONE = object()
+
+
+def configured_arrangement() -> str:
+    """VIDEO_RENDER_ARRANGEMENT from Django settings when configured, else the default."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return getattr(settings, "VIDEO_RENDER_ARRANGEMENT", DEFAULT_ARRANGEMENT) or DEFAULT_ARRANGEMENT
+    except Exception:
+        pass
+    return DEFAULT_ARRANGEMENT
 
 
 def build_mixer(spec: VideoSpec, paths: dict[str, Path]) -> Mixer:
@@ -86,7 +100,7 @@ def render_spec(
     *,
     poster: str | Path | None = None,
     progress: ProgressCallback | None = None,
-    arrangement: str = DEFAULT_ARRANGEMENT,
+    arrangement: str | None = None,
     preset: str | None = None,
     crf: int | None = None,
     threads: int | None = None,
@@ -96,6 +110,7 @@ def render_spec(
     output = Path(output)
     poster = Path(poster) if poster is not None else None
     report = progress or (lambda fraction, stage: None)
+    arrangement = arrangement or configured_arrangement()
     if arrangement not in ARRANGEMENTS:
         raise ValueError(f"unknown arrangement {arrangement!r}")
     settings = encoder_settings()
@@ -118,7 +133,7 @@ def render_spec(
         compositor = build_compositor(spec, paths, wait=False)  # photos keep preparing while x264 starts
         mixer = build_mixer(spec, paths)
         encoder = Encoder(temp_video, spec.canvas.width, spec.canvas.height, spec.canvas.fps, mixer,
-                          preset=preset, crf=crf, threads=threads)
+                          preset=preset, crf=crf, threads=threads, aac_coder=settings["aac_coder"])
         try:
             stats = _run(compositor, encoder, spec.frame_count, arrangement, report)
             report(0.99, "finishing")

@@ -5,6 +5,12 @@ Prints each stage's mean time, the per-job overhead beyond rendering (wall time 
 the mean render time) and, on the last line, that overhead and the 2-worker speed-up. Uses the configured
 database (run `migrate` first); everything it creates (a bench shop, its jobs and files) is removed at the end.
 Renders are smaller than full size by default (`--size 0` for 1080 px) so a run takes a minute or two.
+
+Both runs do the same work: each job gets a product of its own, new for each run (so no job replaces an
+earlier video), and each render is given one core (x264 with one thread, `--arrangement serial`): the
+configuration a worker per core uses, and the one that keeps the 1-worker run from borrowing the second core
+for its render, which would measure the renderer's own threading (bench_render's subject) rather than the
+pipeline's. `--arrangement compose_thread` measures the default render instead.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=float, default=6.0, help="video length in seconds (default 6)")
         parser.add_argument("--size", type=int, default=540, help="render size, longest side in px; 0 = full (default 540)")
         parser.add_argument("--music", default="auto", help="music choice for every job (default auto)")
+        parser.add_argument("--arrangement", default="serial",
+                            help="render arrangement in both runs (default serial: one core per job)")
         parser.add_argument("--timeout", type=float, default=900.0, help="give up on a run after this many seconds")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +54,10 @@ class Command(BaseCommand):
             raise CommandError("bench_pipeline runs against the Shopify emulator, which is off (SHOPIFY_EMULATOR_ENABLED)")
         if options["jobs"] < 2:
             raise CommandError("--jobs must be at least 2")
+        from videos.render.pipeline import ARRANGEMENTS
+
+        if options["arrangement"] not in ARRANGEMENTS:
+            raise CommandError(f"--arrangement must be one of {', '.join(ARRANGEMENTS)}")
         bench = _Bench(self, options)
         try:
             one = bench.run(1)
@@ -58,6 +70,9 @@ class Command(BaseCommand):
             stages = ", ".join(f"{s} {result['stages'][s]:.2f}" for s in STAGES)
             self.stdout.write(f"{workers} worker(s): {options['jobs']} jobs in {result['wall']:.1f} s, {result['cores']:.2f} "
                               f"cores busy on average (of {os.cpu_count()}); mean s per stage: {stages}")
+        self.stdout.write(f"renders: {options['arrangement']}, x264 1 thread, {options['size'] or 'full'} px, "
+                          f"{options['duration']:g} s; broker: {'Redis' if settings.REDIS_URL else 'ORM'}, "
+                          f"database: {connection.vendor}")
         self.stdout.write(f"per-job overhead beyond rendering: {overhead:.2f} s (target <= 2 s); "
                           f"2-worker speed-up: {speedup:.2f}x (target >= 1.8)")
 
@@ -83,21 +98,22 @@ class _Bench:
         from videos.jobs.credits import account_for
 
         CreditAccount.objects.filter(pk=account_for(self.shop).pk).update(available=10 * options["jobs"] + 10)
-        self.products = self._products(options["jobs"])
+        # The emulator's sample products (photos only), copied for each run's jobs.
+        self.samples = [int(p["id"].rsplit("/", 1)[1]) for p in self.emulator.products(BENCH_SHOP)]
         self._warm()
 
-    def _products(self, count: int) -> list[str]:
-        """`count` products with the sample photos (one per job, so no job replaces another's video)."""
+    def _products(self, count: int, run: str) -> list[str]:
+        """`count` new products with the sample photos: one per job, and new for each run, so that no job
+        replaces another's video and both runs do the same work."""
         from shopify_app.emulator.state import Media, Product, iso
 
         store = self.emulator.store
-        samples = [p for p in self.emulator.products(BENCH_SHOP)]
         gids = []
         with store.lock:
             shop = store.shop(BENCH_SHOP)
             for index in range(count):
-                sample = shop.products[int(samples[index % len(samples)]["id"].rsplit("/", 1)[1])]
-                product = Product(id=store.next_id(), title=f"{sample.title} #{index + 1}", handle=f"bench-{index}",
+                sample = shop.products[self.samples[index % len(self.samples)]]
+                product = Product(id=store.next_id(), title=f"{sample.title} #{index + 1}", handle=f"bench-{run}-{index}",
                                   description_html=sample.description_html, vendor=sample.vendor,
                                   product_type=sample.product_type, tags=list(sample.tags), price=sample.price,
                                   compare_at=sample.compare_at, currency=sample.currency, created_at=iso(store.clock()))
@@ -113,13 +129,17 @@ class _Bench:
         return gids
 
     def _warm(self) -> None:
-        """One-off costs that are not per job: the emulator's schema, the music bed's first synthesis."""
+        """One-off costs that are not per job, so the first run does not pay them alone: the emulator's
+        schema and graphql-core's first look at each of the app's documents, the music bed's synthesis."""
         from shopify_app import services as shopify_services
         from shopify_app.admin import operations
+        from shopify_app.admin.documents import document_names, load_document, validate_document
         from videos.music.library import bed_name, bed_path, resolve_music
 
         settings.SHOPIFY_ADMIN_BASE = self.emulator.base_url
         operations.get_shop_plan(shopify_services.admin_client(self.shop))
+        for name in document_names():
+            validate_document(load_document(name))
         music = resolve_music(self.options["music"])
         if music and bed_name(music.source):
             bed_path(bed_name(music.source))
@@ -131,12 +151,14 @@ class _Bench:
         queue = f"bench-{uuid.uuid4().hex[:8]}"
         settings.Q_CLUSTER["cluster_name"] = queue
         settings.SHOWREEL_JOBS_PER_SHOP = workers
-        self.command.stdout.write(f"running {len(self.products)} jobs with {workers} worker(s)...")
-        batch = services.create_batch(self.shop, self.products, {"duration": self.options["duration"],
+        products = self._products(self.options["jobs"], f"{workers}w")
+        self.command.stdout.write(f"running {len(products)} jobs with {workers} worker(s)...")
+        batch = services.create_batch(self.shop, products, {"duration": self.options["duration"],
                                                                  "music": self.options["music"]})
         env = {**os.environ, "Q_CLUSTER_NAME": queue, "Q_WORKERS": str(workers), "SHOWREEL_JOBS_PER_SHOP": str(workers),
                "SHOPIFY_ADMIN_BASE": self.emulator.base_url, "SHOWREEL_RENDER_MAX_SIDE": str(self.options["size"]),
-               "VIDEO_X264_THREADS": "1", "LOG_LEVEL": "WARNING"}
+               "VIDEO_X264_THREADS": "1", "VIDEO_RENDER_ARRANGEMENT": self.options["arrangement"],
+               "LOG_LEVEL": "WARNING"}
         manage = Path(settings.BASE_DIR) / "manage.py"
         cpu_before = _children_cpu_s()
         cluster = subprocess.Popen([sys.executable, str(manage), "qcluster"], env=env, stdout=subprocess.DEVNULL,

@@ -128,9 +128,9 @@ class Command(BaseCommand):
         photo_dir = Path(settings.BASE_DIR) / "examples" / "photos"
         spec = bench_spec(photo_dir, workdir / "music.wav")
         if mode == "render":
-            from videos.render.pipeline import DEFAULT_ARRANGEMENT, render_spec
+            from videos.render.pipeline import configured_arrangement, render_spec
 
-            arrangement = options.get("arrangement") or DEFAULT_ARRANGEMENT
+            arrangement = options.get("arrangement") or configured_arrangement()
             kwargs = {} if options.get("cv2_threads") is None else {"cv2_threads": options["cv2_threads"]}
             cpu, started = time.process_time(), time.perf_counter()
             render_spec(spec, workdir / "render.mp4", arrangement=arrangement, **kwargs)
@@ -159,7 +159,8 @@ class Command(BaseCommand):
         config = encoder_settings()
         cpu, started = time.process_time(), time.perf_counter()
         encoder = Encoder(workdir / "floor.mp4", spec.canvas.width, spec.canvas.height, spec.canvas.fps, mixer,
-                          preset=config["preset"], crf=config["crf"], threads=config["threads"])
+                          preset=config["preset"], crf=config["crf"], threads=config["threads"],
+                          aac_coder=config["aac_coder"])
         for frame in frames:
             encoder.encode(frame)
         encoder.finish()
