@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from videos.render import choices as render_choices
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -145,11 +147,11 @@ VIDEO_X264_THREADS = int(os.environ.get("VIDEO_X264_THREADS", "0"))
 VIDEO_RENDER_ARRANGEMENT = os.environ.get("VIDEO_RENDER_ARRANGEMENT", "compose_thread")
 # FFmpeg's AAC coder: fast (default; a third of twoloop's CPU time, see README "Speed"), twoloop, anmr.
 VIDEO_AAC_CODER = os.environ.get("VIDEO_AAC_CODER", "fast")
-# Refused here rather than in a worker's first render (videos/render names the same choices).
-if VIDEO_RENDER_ARRANGEMENT not in ("compose_thread", "encode_thread", "serial"):
-    raise RuntimeError(f"VIDEO_RENDER_ARRANGEMENT={VIDEO_RENDER_ARRANGEMENT!r}: use compose_thread, serial or encode_thread")
-if VIDEO_AAC_CODER not in ("fast", "twoloop", "anmr"):
-    raise RuntimeError(f"VIDEO_AAC_CODER={VIDEO_AAC_CODER!r}: use fast, twoloop or anmr")
+# Refused here rather than in a worker's first render.
+if VIDEO_RENDER_ARRANGEMENT not in render_choices.ARRANGEMENTS:
+    raise RuntimeError(f"VIDEO_RENDER_ARRANGEMENT={VIDEO_RENDER_ARRANGEMENT!r}: use one of {', '.join(render_choices.ARRANGEMENTS)}")
+if VIDEO_AAC_CODER not in render_choices.AAC_CODERS:
+    raise RuntimeError(f"VIDEO_AAC_CODER={VIDEO_AAC_CODER!r}: use one of {', '.join(render_choices.AAC_CODERS)}")
 
 LOGGING = {
     "version": 1,

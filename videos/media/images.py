@@ -88,11 +88,7 @@ def _decode(path: Path, max_pixels: int | None, max_side: int | None) -> tuple[I
             raise MediaError(path, "not a readable image (unknown or corrupt format)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise MediaError(path, f"corrupt or truncated image: {exc}") from None
-    if max_side and max(rgba.size) > max_side:
-        factor = max_side / max(rgba.size)
-        small = (max(1, round(rgba.width * factor)), max(1, round(rgba.height * factor)))
-        rgba = rgba.resize(small, Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return rgba, size
+    return (_shrunk(rgba, max_side) if max_side else rgba), size
 
 
 def _exif_transposed(img: Image.Image) -> Image.Image:
@@ -165,12 +161,17 @@ def product_bbox(img: Image.Image) -> tuple[float, float, float, float]:
 
 def _analysis_copy(img: Image.Image) -> np.ndarray:
     """A small RGBA copy (longest side 256) for the analyses."""
-    small = img
-    if max(img.size) > _ANALYSIS_SIZE:
-        factor = _ANALYSIS_SIZE / max(img.size)
-        size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
-        small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    small = _shrunk(img, _ANALYSIS_SIZE)
     return np.asarray(small if small.mode == "RGBA" else small.convert("RGBA"))
+
+
+def _shrunk(img: Image.Image, max_side: int) -> Image.Image:
+    """`img` with its longest side at most `max_side` (the image itself when it already is)."""
+    if max(img.size) <= max_side:
+        return img
+    factor = max_side / max(img.size)
+    size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
+    return img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
 def _border(arr: np.ndarray, width: int = 2) -> np.ndarray:

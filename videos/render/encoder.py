@@ -12,21 +12,19 @@ import numpy as np
 from PIL import Image
 
 from videos.media.audio import CHANNELS, SAMPLE_RATE, Mixer
+from videos.render.choices import AAC_CODERS
 from videos.render.yuv import Planes, planes_to_rgb
 
 AAC_FRAME = 1024
 AUDIO_BITRATE = 160_000
-# FFmpeg's AAC encoder: "twoloop" (its default) spent 0.29 s of CPU on 15 s of music here, "fast" 0.11 s,
-# within 1 dB SNR on four of the five library beds at 160 kb/s (3.5 dB lower on the fifth); see README.
-AAC_CODERS = ("fast", "twoloop", "anmr")
 # AVCOL_PRI_BT709 / AVCOL_TRC_BT709 / AVCOL_SPC_BT709 / AVCOL_RANGE_MPEG
 BT709, RANGE_LIMITED = 1, 1
 
 
 def encoder_settings() -> dict:
-    """preset / crf / threads (VIDEO_X264_*) and the AAC coder (VIDEO_AAC_CODER) from Django settings, with
-    the documented defaults."""
-    values = {"preset": "veryfast", "crf": 20, "threads": 0, "aac_coder": "fast"}
+    """The render settings from Django's when configured, else the documented defaults: preset / crf /
+    threads (VIDEO_X264_*), the AAC coder (VIDEO_AAC_CODER) and the arrangement (VIDEO_RENDER_ARRANGEMENT)."""
+    values = {"preset": "veryfast", "crf": 20, "threads": 0, "aac_coder": "fast", "arrangement": "compose_thread"}
     try:
         from django.conf import settings
 
@@ -35,6 +33,7 @@ def encoder_settings() -> dict:
             values["crf"] = int(getattr(settings, "VIDEO_X264_CRF", values["crf"]))
             values["threads"] = int(getattr(settings, "VIDEO_X264_THREADS", values["threads"]))
             values["aac_coder"] = getattr(settings, "VIDEO_AAC_CODER", values["aac_coder"])
+            values["arrangement"] = getattr(settings, "VIDEO_RENDER_ARRANGEMENT", values["arrangement"])
     except Exception:
         pass
     return values

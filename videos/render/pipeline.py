@@ -35,27 +35,14 @@ import numpy as np
 from videos.backends.base import ProgressCallback, RenderError, RenderResult
 from videos.media.audio import Mixer, clip_sound, music_source, seconds_to_samples
 from videos.media.probe import validate_spec
+from videos.render.choices import ARRANGEMENTS
 from videos.render.compositor import Compositor, build_compositor
 from videos.render.encoder import Encoder, encoder_settings, new_frame, save_poster
 from videos.render.yuv import frame_views
 from videos.spec import AudioSegment, ClipSegment, TextSegment, VideoSpec
 
-ARRANGEMENTS = ("compose_thread", "encode_thread", "serial")
-DEFAULT_ARRANGEMENT = "compose_thread"
 QUEUE_FRAMES = 3
 _DONE = object()
-
-
-def configured_arrangement() -> str:
-    """VIDEO_RENDER_ARRANGEMENT from Django settings when configured, else the default."""
-    try:
-        from django.conf import settings
-
-        if settings.configured:
-            return getattr(settings, "VIDEO_RENDER_ARRANGEMENT", DEFAULT_ARRANGEMENT) or DEFAULT_ARRANGEMENT
-    except Exception:
-        pass
-    return DEFAULT_ARRANGEMENT
 
 
 def build_mixer(spec: VideoSpec, paths: dict[str, Path]) -> Mixer:
@@ -110,10 +97,10 @@ def render_spec(
     output = Path(output)
     poster = Path(poster) if poster is not None else None
     report = progress or (lambda fraction, stage: None)
-    arrangement = arrangement or configured_arrangement()
+    settings = encoder_settings()
+    arrangement = arrangement or settings["arrangement"]
     if arrangement not in ARRANGEMENTS:
         raise ValueError(f"unknown arrangement {arrangement!r}")
-    settings = encoder_settings()
     preset = preset or settings["preset"]
     crf = settings["crf"] if crf is None else crf
     threads = settings["threads"] if threads is None else threads

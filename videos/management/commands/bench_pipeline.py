@@ -54,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError("bench_pipeline runs against the Shopify emulator, which is off (SHOPIFY_EMULATOR_ENABLED)")
         if options["jobs"] < 2:
             raise CommandError("--jobs must be at least 2")
-        from videos.render.pipeline import ARRANGEMENTS
+        from videos.render.choices import ARRANGEMENTS
 
         if options["arrangement"] not in ARRANGEMENTS:
             raise CommandError(f"--arrangement must be one of {', '.join(ARRANGEMENTS)}")

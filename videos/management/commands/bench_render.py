@@ -128,9 +128,10 @@ class Command(BaseCommand):
         photo_dir = Path(settings.BASE_DIR) / "examples" / "photos"
         spec = bench_spec(photo_dir, workdir / "music.wav")
         if mode == "render":
-            from videos.render.pipeline import configured_arrangement, render_spec
+            from videos.render.encoder import encoder_settings
+            from videos.render.pipeline import render_spec
 
-            arrangement = options.get("arrangement") or configured_arrangement()
+            arrangement = options.get("arrangement") or encoder_settings()["arrangement"]
             kwargs = {} if options.get("cv2_threads") is None else {"cv2_threads": options["cv2_threads"]}
             cpu, started = time.process_time(), time.perf_counter()
             render_spec(spec, workdir / "render.mp4", arrangement=arrangement, **kwargs)
