@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shopify_app import services
-from shopify_app.admin import operations
-from shopify_app.admin.errors import NotFoundError, ShopifyError, ShopUninstalledError
+from shopify_app.admin_api import operations
+from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopUninstalledError
 from shopify_app.authentication import IsShopUser, SessionTokenAuthentication
 
 

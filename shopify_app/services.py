@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from shopify_app import crypto
-from shopify_app.admin import oauth
-from shopify_app.admin.client import AdminClient, ShopSession
-from shopify_app.admin.errors import OAuthError, ShopUninstalledError
-from shopify_app.admin.transport import Transport
+from shopify_app.admin_api import oauth
+from shopify_app.admin_api.client import AdminClient, ShopSession
+from shopify_app.admin_api.errors import OAuthError, ShopUninstalledError
+from shopify_app.admin_api.transport import Transport
 from shopify_app.domains import validate_shop_domain
 from shopify_app.models import Shop
 from shopify_app.selectors import installed_shop

@@ -40,6 +40,8 @@ FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 
+SHOWREEL_ENV = os.environ.get("SHOWREEL_ENV", "dev")
+
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
     "shopify_app",
     "videos",
 ]
+if SHOWREEL_ENV != "production":
+    # The stand-ins' management commands (shopify_emulator, nemo_fake, bench_pipeline); never in production.
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -166,7 +171,6 @@ LOGGING = {
 # --- Shopify edge (Shopify engineer: shopify_app/) ----------------------------------------------
 # Every value comes from the environment; the development defaults below are public and are refused in
 # production, where the real API key/secret must be set and the emulator/dev shortcuts are off.
-SHOWREEL_ENV = os.environ.get("SHOWREEL_ENV", "dev")
 _SHOPIFY_PRODUCTION = SHOWREEL_ENV == "production"
 SHOPIFY_API_KEY = os.environ.get("SHOPIFY_API_KEY") or ("" if _SHOPIFY_PRODUCTION else "showreel-dev-api-key")
 SHOPIFY_API_SECRET = os.environ.get("SHOPIFY_API_SECRET") or (

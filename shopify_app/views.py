@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from shopify_app import services
-from shopify_app.admin import oauth, urls
-from shopify_app.admin.errors import OAuthError, ShopifyError
-from shopify_app.admin.operations import product_gid
+from shopify_app.admin_api import endpoints, oauth
+from shopify_app.admin_api.errors import OAuthError, ShopifyError
+from shopify_app.admin_api.operations import product_gid
 from shopify_app.domains import InvalidShopDomain, sanitize_shop_input, validate_shop_domain
 from shopify_app.embedded import AdminLinkError, dev_session_enabled, embedded_view, verify_admin_link
 from shopify_app.selectors import installed_shop
@@ -49,7 +49,7 @@ def install(request: HttpRequest) -> HttpResponse:
         "state": state,
     }
     # https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
-    response = HttpResponseRedirect(f"{urls.oauth_authorize_url(shop)}?{urlencode(params)}")
+    response = HttpResponseRedirect(f"{endpoints.oauth_authorize_url(shop)}?{urlencode(params)}")
     # The nonce also goes into a cookie, so a callback only completes in the browser that started it.
     response.set_signed_cookie(
         NONCE_COOKIE,
@@ -95,7 +95,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _refuse(f"Shopify refused the install: {exc.message}", 400)
     except ShopifyError as exc:
         return _refuse(f"Shopify is not answering; try again ({exc.message})", 502)
-    response = HttpResponseRedirect(urls.embedded_app_url(shop))
+    response = HttpResponseRedirect(endpoints.embedded_app_url(shop))
     response.delete_cookie(NONCE_COOKIE)
     return response
 

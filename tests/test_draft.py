@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from videos.draft import describe_spec, draft_to_spec, spec_to_draft
+from videos.backends.nemo.draft import describe_spec, draft_to_spec, spec_to_draft
 from videos.spec import Canvas, SpecError, VideoSpec
 
 

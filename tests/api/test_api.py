@@ -129,7 +129,7 @@ def test_no_credits_is_a_402_before_any_work(api, shopify_shop, credits_for):
 
 def test_another_shops_job_is_not_found(api, shopify_emulator):
     from shopify_app import services as shopify_services
-    from shopify_app.admin.oauth import TokenGrant
+    from shopify_app.admin_api.oauth import TokenGrant
 
     other = "other-shop.myshopify.com"
     answer = shopify_emulator.install(other)

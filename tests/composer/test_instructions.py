@@ -8,7 +8,7 @@ import pytest
 from tests.composer.helpers import EXAMPLE_PHOTOS, check_spec
 from videos.composer import ComposeOptions, Product, ProductImage, compose
 from videos.composer.edit import rebuild
-from videos.instructions import apply, interpret
+from videos.composer.instructions import apply, interpret
 from videos.spec import VideoSpec
 
 TABLE: list[tuple[str, dict[str, object]]] = [

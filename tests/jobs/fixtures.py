@@ -135,7 +135,7 @@ def jobs_settings(settings, tmp_path: Path, tmp_path_factory: pytest.TempPathFac
 def add_product(emulator: Any, title: str, image_urls: list[str], *, domain: str = TEST_SHOP,
                 price: str = "20.00", compare_at: str | None = None) -> str:
     """A product in the emulated shop whose photos are `image_urls`; returns its GID."""
-    from shopify_app.emulator.state import Media, Product, iso
+    from devtools.shopify_emulator.state import Media, Product, iso
 
     store = emulator.store
     with store.lock:
@@ -158,7 +158,7 @@ def reinstall(emulator: Any, **store_options: Any) -> Any:
     """Reset the emulator with other store options (e.g. `clock=`, `bucket_max=`) and install the test shop
     again (a reset forgets every token); returns the Shop row."""
     from shopify_app import services as shopify_services
-    from shopify_app.admin.oauth import TokenGrant
+    from shopify_app.admin_api.oauth import TokenGrant
 
     emulator.reset(**store_options)
     answer = emulator.install(TEST_SHOP)

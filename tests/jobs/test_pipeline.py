@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shopify_app.admin.transport import RetryPolicy, Transport
+from shopify_app.admin_api.transport import RetryPolicy, Transport
 from tests.jobs.fixtures import TEST_SHOP, delete_product, photo_bytes, reinstall, videos_on
 from videos.jobs import faults, files, services
 from videos.jobs.credits import account_for
@@ -109,7 +109,7 @@ def test_an_older_job_finishing_last_steps_aside_for_the_newer_video(shopify_sho
 def faulty_transport(shopify_emulator, shopify_shop):  # noqa: ANN201
     """Every Admin API call and staged upload first meets a fault (5xx, THROTTLED or 429 in turn), then
     succeeds on the client's retry. Waits advance the emulator's clock instead of sleeping."""
-    from shopify_app.emulator.state import FakeClock
+    from devtools.shopify_emulator.state import FakeClock
 
     clock = FakeClock()
     reinstall(shopify_emulator, clock=clock)

@@ -22,7 +22,7 @@ heavy = ("cv2", "scipy.fft", "av")
 before = [m for m in heavy if m in sys.modules]
 from django_q.signals import post_spawn
 post_spawn.send(sender="django_q", proc_name="Process-1:1")
-from shopify_app.admin.client import default_transport
+from shopify_app.admin_api.client import default_transport
 from videos.jobs.downloads import shared_client
 print(json.dumps({"before": before, "after": [m for m in heavy if m in sys.modules],
                   "clients": default_transport() is default_transport() and shared_client(60.0) is shared_client(60.0)}))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from devtools.nemo_fake.server import FakeNemoServer
 from videos.backends.nemo.backend import NemoBackend
 from videos.backends.nemo.client import NemoClient, client_from_settings
-from videos.backends.nemo.fake_server import FakeNemoServer
 from videos.spec import Canvas, VideoSpec
 
 PHOTOS = Path(settings.BASE_DIR) / "examples" / "photos"

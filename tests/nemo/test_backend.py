@@ -9,9 +9,9 @@ import av
 import pytest
 from PIL import Image
 
+from devtools.nemo_fake.server import POLL_SHAPES, FakeNemoServer
 from videos.backends import RenderError, get_backend
 from videos.backends.nemo.backend import NemoBackend
-from videos.backends.nemo.fake_server import POLL_SHAPES, FakeNemoServer
 from videos.spec import VideoSpec
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.nemo_fake.server import FakeNemoServer
 from shopify_app import crypto
 from videos.backends.nemo.client import NemoClient, client_from_settings
 from videos.backends.nemo.credentials import StaticToken
@@ -18,7 +19,6 @@ from videos.backends.nemo.errors import (
     NemoServerError,
     NemoSessionNotFound,
 )
-from videos.backends.nemo.fake_server import FakeNemoServer
 from videos.backends.nemo.models import NemoCredential
 from videos.backends.nemo.selectors import get_credit_balance
 

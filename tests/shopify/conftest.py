@@ -10,10 +10,10 @@ import av
 import numpy as np
 import pytest
 
+from devtools.shopify_emulator import ShopifyEmulator
 from shopify_app import services
-from shopify_app.admin.client import AdminClient, ShopSession
-from shopify_app.admin.oauth import TokenGrant
-from shopify_app.emulator import ShopifyEmulator
+from shopify_app.admin_api.client import AdminClient, ShopSession
+from shopify_app.admin_api.oauth import TokenGrant
 from shopify_app.models import Shop
 
 SHOP_A = "shop-a.myshopify.com"

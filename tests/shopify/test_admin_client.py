@@ -5,17 +5,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shopify_app.admin.client import THROTTLE_MARGIN_S, AdminClient, ShopSession
-from shopify_app.admin.errors import (
+from devtools.shopify_emulator import FakeClock
+from shopify_app.admin_api.client import THROTTLE_MARGIN_S, AdminClient, ShopSession
+from shopify_app.admin_api.errors import (
     NotFoundError,
     ShopifyError,
     ShopifyUnavailableError,
     ShopUninstalledError,
     ThrottledError,
 )
-from shopify_app.admin.operations import get_product, get_shop_plan, list_products
-from shopify_app.admin.transport import RetryPolicy, Transport
-from shopify_app.emulator import FakeClock
+from shopify_app.admin_api.operations import get_product, get_shop_plan, list_products
+from shopify_app.admin_api.transport import RetryPolicy, Transport
 
 SHOP = "shop-a.myshopify.com"
 
@@ -140,7 +140,7 @@ def test_query_that_hangs_past_the_timeout_is_retried(shopify_emulator):
 
 
 def test_mutation_that_times_out_is_not_repeated_blindly(shopify_emulator, tiny_mp4):
-    from shopify_app.admin.operations import create_video_upload
+    from shopify_app.admin_api.operations import create_video_upload
 
     token = shopify_emulator.install(SHOP)["access_token"]
     transport = Transport(http=httpx.Client(timeout=1.0), sleep=lambda s: None)

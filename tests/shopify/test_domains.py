@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopify_app.admin import urls
+from shopify_app.admin_api import endpoints
 from shopify_app.domains import InvalidShopDomain, sanitize_shop_input, validate_shop_domain
 
 # shopify_python_api test/utils/shop_url_test.py, plus shopify-api-ruby's shop_validator_test.rb negatives.
@@ -49,13 +49,13 @@ def test_strict_check_lowercases_but_accepts_nothing_but_the_bare_domain():
 def test_no_url_is_ever_built_for_a_bad_domain(value, settings):
     settings.SHOPIFY_ADMIN_BASE = None
     with pytest.raises(InvalidShopDomain):
-        urls.graphql_url(value)
+        endpoints.graphql_url(value)
     with pytest.raises(InvalidShopDomain):
-        urls.oauth_token_url(value)
+        endpoints.oauth_token_url(value)
 
 
 def test_urls_point_at_the_shop_or_at_the_emulator(settings):
     settings.SHOPIFY_ADMIN_BASE = None
-    assert urls.graphql_url("my-shop.myshopify.com") == "https://my-shop.myshopify.com/admin/api/2026-07/graphql.json"
+    assert endpoints.graphql_url("my-shop.myshopify.com") == "https://my-shop.myshopify.com/admin/api/2026-07/graphql.json"
     settings.SHOPIFY_ADMIN_BASE = "http://127.0.0.1:9"
-    assert urls.graphql_url("my-shop.myshopify.com") == "http://127.0.0.1:9/shops/my-shop.myshopify.com/admin/api/2026-07/graphql.json"
+    assert endpoints.graphql_url("my-shop.myshopify.com") == "http://127.0.0.1:9/shops/my-shop.myshopify.com/admin/api/2026-07/graphql.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import validate_schema
 
-from shopify_app.admin.documents import (
+from shopify_app.admin_api.documents import (
     GRAPHQL_DIR,
     admin_schema,
     document_names,
@@ -41,7 +41,7 @@ def test_only_the_deprecated_implementation_rule_is_tolerated():
 
 
 def test_unknown_document_names_are_refused():
-    from shopify_app.admin.documents import UnknownDocument
+    from shopify_app.admin_api.documents import UnknownDocument
 
     for name in ["nope", "../schema/admin-2026-07", "product.graphql"]:
         with pytest.raises(UnknownDocument):

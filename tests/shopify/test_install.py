@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shopify_app import crypto, services
-from shopify_app.admin import oauth
-from shopify_app.admin.errors import OAuthError, ShopUninstalledError
-from shopify_app.admin.operations import list_products
+from shopify_app.admin_api import oauth
+from shopify_app.admin_api.errors import OAuthError, ShopUninstalledError
+from shopify_app.admin_api.operations import list_products
 from shopify_app.models import Shop
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shopify_app.admin.client import AdminClient, ShopSession
-from shopify_app.admin.errors import NotFoundError, ShopifyError, ShopifyUserError
-from shopify_app.admin.operations import (
+from shopify_app.admin_api.client import AdminClient, ShopSession
+from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopifyUserError
+from shopify_app.admin_api.operations import (
     StagedTarget,
     attach_media,
     create_video_upload,

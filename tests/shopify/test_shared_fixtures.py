@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shopify_app import services
-from shopify_app.admin.operations import list_products
+from shopify_app.admin_api.operations import list_products
 
 
 def test_shopify_shop_is_installed_and_its_token_works(shopify_shop, shopify_emulator, shopify_transport):

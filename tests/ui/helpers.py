@@ -83,7 +83,7 @@ class UI:
     def install(self, **shop_settings: Any) -> Any:
         """Install the app before the first page load (as a past visit would have) with these settings."""
         from shopify_app import services
-        from shopify_app.admin.oauth import TokenGrant
+        from shopify_app.admin_api.oauth import TokenGrant
         from videos.jobs import preferences
 
         answer = self.emulator.install(SHOP)

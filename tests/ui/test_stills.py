@@ -1,4 +1,4 @@
-"""The template stills the Generate page shows (static/showreel/templates/, made by videos/ui/stills.py)."""
+"""The template stills the Generate page shows (static/showreel/templates/, made by `manage.py render_template_stills`)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from django.contrib.staticfiles import finders
 from PIL import Image
 
 from videos.composer.templates import TEMPLATES
-from videos.ui.stills import STILL_SIDE
+from videos.management.commands.render_template_stills import STILL_SIDE
 
 
 def test_every_template_has_a_square_still_served_as_a_static_file() -> None:
     for name in TEMPLATES:
         path = finders.find(f"showreel/templates/{name}.jpg")
-        assert path, f"no still for template {name!r}: run `python -m videos.ui.stills {name}`"
+        assert path, f"no still for template {name!r}: run `manage.py render_template_stills {name}`"
         with Image.open(path) as still:
             assert still.format == "JPEG" and still.size == (STILL_SIDE, STILL_SIDE)
 

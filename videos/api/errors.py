@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from shopify_app.admin.errors import NotFoundError, ShopifyError, ShopUninstalledError
+from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopUninstalledError
 from videos.jobs.errors import ServiceError
 
 CODES = {

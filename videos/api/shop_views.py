@@ -18,8 +18,8 @@ from rest_framework.response import Response
 
 from videos.api import serializers as s
 from videos.api.views import ShopAPIView, _validated
+from videos.composer.instructions import interpret
 from videos.composer.templates import TEMPLATES
-from videos.instructions import interpret
 from videos.jobs import credits, files, preferences, services
 from videos.jobs.options import as_dict
 from videos.music.library import MusicError, bed_path, list_beds

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shopify_app import services as shopify_services
-from shopify_app.admin import operations
-from shopify_app.admin.errors import ShopifyError
+from shopify_app.admin_api import operations
+from shopify_app.admin_api.errors import ShopifyError
 from shopify_app.authentication import IsShopUser, SessionTokenAuthentication
 from videos.api import serializers as s
 from videos.api.errors import api_exception_handler

@@ -15,8 +15,8 @@ from pathlib import Path
 from videos.composer.brand import BrandSettings, ComposeOptions
 from videos.composer.compose import compose
 from videos.composer.errors import ComposeError
+from videos.composer.instructions import apply, interpret
 from videos.composer.product import Product, ProductImage, ProductVideo, parse_amount
-from videos.instructions import apply, interpret
 from videos.media.probe import IMAGE, VIDEO, sniff
 from videos.spec import VideoSpec
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.conf import settings
 
-from shopify_app.admin.client import AdminClient
-from shopify_app.admin.transport import Transport
+from shopify_app.admin_api.client import AdminClient
+from shopify_app.admin_api.transport import Transport
 from videos.jobs import files, lease
 from videos.jobs.models import VideoJob
 

@@ -138,8 +138,8 @@ def refresh_plan(shop: Shop, *, force: bool = False) -> CreditAccount:
     """Read the shop's active plan from Shopify (at most every SHOWREEL_PLAN_REFRESH_S) and adopt its
     allowance; an upgrade mid-month adds the difference now. Shopify being unreachable changes nothing."""
     from shopify_app import services as shopify_services
-    from shopify_app.admin import operations
-    from shopify_app.admin.errors import ShopifyError
+    from shopify_app.admin_api import operations
+    from shopify_app.admin_api.errors import ShopifyError
 
     account = account_for(shop)
     checked = account.plan_checked_at

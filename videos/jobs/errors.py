@@ -54,7 +54,7 @@ class ServiceError(Exception):
 
 def as_job_error(exc: BaseException, *, stage: str) -> JobError:
     """The merchant-facing error for anything a stage raised."""
-    from shopify_app.admin.errors import (
+    from shopify_app.admin_api.errors import (
         NotFoundError,
         ShopifyError,
         ShopifyUnavailableError,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from shopify_app.admin import operations
+from shopify_app.admin_api import operations
 from videos.jobs.context import StageContext
 from videos.jobs.downloads import download
 from videos.jobs.errors import JobError

@@ -12,7 +12,7 @@ from django.conf import settings
 from videos.backends import get_backend
 from videos.composer import BrandSettings, ComposeOptions, Product, ProductImage, ProductVideo, compose
 from videos.composer.brand import options_from_dict
-from videos.instructions import apply, interpret
+from videos.composer.instructions import apply, interpret
 from videos.jobs import faults, files
 from videos.jobs.context import StageContext
 from videos.jobs.models import ShopSettings, VideoJob

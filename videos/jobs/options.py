@@ -7,7 +7,7 @@ from typing import Any
 
 from videos.composer import ComposeError, ComposeOptions
 from videos.composer.brand import options_dict
-from videos.instructions import Interpretation, apply, interpret
+from videos.composer.instructions import Interpretation, apply, interpret
 from videos.jobs.errors import ServiceError
 from videos.music.library import MusicError, resolve_music
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from shopify_app.admin.transport import Transport
+from shopify_app.admin_api.transport import Transport
 from videos.jobs import credits, files, lease
 from videos.jobs.context import StageContext
 from videos.jobs.errors import JobCancelled, JobError, LeaseLost, as_job_error

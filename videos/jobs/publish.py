@@ -20,10 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from shopify_app.admin import operations
-from shopify_app.admin.client import AdminClient
-from shopify_app.admin.documents import load_document
-from shopify_app.admin.errors import NotFoundError, ShopifyError, ShopifyUserError
+from shopify_app.admin_api import operations
+from shopify_app.admin_api.client import AdminClient
+from shopify_app.admin_api.documents import load_document
+from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopifyUserError
 from videos.jobs import faults, files, lease
 from videos.jobs.context import StageContext
 from videos.jobs.errors import JobError

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from shopify_app.admin.errors import NotFoundError
-from shopify_app.admin.operations import product_gid
+from shopify_app.admin_api.errors import NotFoundError
+from shopify_app.admin_api.operations import product_gid
 from shopify_app.models import Shop
 from videos.jobs import credits, files
 from videos.jobs import options as job_options

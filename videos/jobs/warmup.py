@@ -27,7 +27,7 @@ def warm_worker(**kwargs: Any) -> float:
         import imagehash
         from PIL import Image
 
-        from shopify_app.admin.client import default_transport
+        from shopify_app.admin_api.client import default_transport
         from videos.composer.i18n import format_price
         from videos.jobs import pipeline  # noqa: F401 - the stages, the composer and the renderer
         from videos.jobs.downloads import shared_client

@@ -24,6 +24,7 @@ from django.conf import settings
 
 from videos.backends.base import ProgressCallback, RenderResult
 from videos.backends.nemo.client import NemoClient, client_from_settings
+from videos.backends.nemo.draft import describe_spec, draft_to_spec, sandbox_filename
 from videos.backends.nemo.errors import (
     SUPPORTED_FORMATS,
     NemoFileTooLarge,
@@ -39,7 +40,6 @@ from videos.backends.nemo.gui_speak import translate_gui_speak
 from videos.backends.nemo.output import VideoInfo, check_mp4, extract_poster
 from videos.backends.nemo.shapes import RenderStatus, Session, UploadedFile
 from videos.backends.nemo.sse import ChatEvent, ChatResult
-from videos.draft import describe_spec, draft_to_spec, sandbox_filename
 from videos.media.errors import MediaError
 from videos.media.limits import max_input_bytes
 from videos.spec import SpecError, VideoSpec

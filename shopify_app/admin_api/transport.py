@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from shopify_app.admin.errors import ShopifyUnavailableError, ThrottledError
+from shopify_app.admin_api.errors import ShopifyUnavailableError, ThrottledError
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """The emulator's `/admin/oauth/authorize` and `/admin/oauth/access_token` (token exchange, authorization
-code, refresh), shaped like Shopify's (see shopify_app/admin/oauth.py for the doc links)."""
+code, refresh), shaped like Shopify's (see shopify_app/admin_api/oauth.py for the doc links)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-from shopify_app.admin.oauth import ID_TOKEN, OFFLINE_TOKEN, TOKEN_EXCHANGE
-from shopify_app.emulator.state import Token
+from devtools.shopify_emulator.state import Token
+from shopify_app.admin_api.oauth import ID_TOKEN, OFFLINE_TOKEN, TOKEN_EXCHANGE
 from shopify_app.session_tokens import SessionTokenError, decode_session_token
 from shopify_app.signatures import query_hmac
 
 if TYPE_CHECKING:
-    from shopify_app.emulator.server import ShopifyEmulator
+    from devtools.shopify_emulator.server import ShopifyEmulator
 
 CODE_TTL_S = 600
 

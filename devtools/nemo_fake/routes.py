@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from videos.backends.nemo.fake_agent import reply_text, slideshow_draft
+from devtools.nemo_fake.agent import reply_text, slideshow_draft
 
 if TYPE_CHECKING:
-    from videos.backends.nemo.fake_server import RecordedRequest, _Handler, _Session
+    from devtools.nemo_fake.server import RecordedRequest, _Handler, _Session
 
 GENERIC_FAILURES = {"1001", "1002", "2001", "4001", "4002", "402", "429", "500", "drop"}
 _SESSION_IN_PATH = re.compile(r"/me/(\d+)")
@@ -157,7 +157,7 @@ def _session(h: _Handler, path: str) -> _Session | None:
 
 
 def _upload(h: _Handler, path: str, record: RecordedRequest, parts: list[tuple[str, str, bytes]]) -> None:
-    from videos.backends.nemo.fake_server import supported
+    from devtools.nemo_fake.server import supported
 
     fake = h.fake
     session = _session(h, path)

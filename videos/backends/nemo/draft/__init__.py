@@ -53,8 +53,8 @@ Times round to the microsecond on the way through, so spec -> draft -> spec is e
 times are whole microseconds (everything the composer makes).
 """
 
-from videos.draft.export import TRACK_TYPES, describe_spec, spec_to_draft
-from videos.draft.reader import (
+from videos.backends.nemo.draft.export import TRACK_TYPES, describe_spec, spec_to_draft
+from videos.backends.nemo.draft.reader import (
     CLIP_EXTENSIONS,
     IMAGE_EXTENSIONS,
     SANDBOX_PREFIX,

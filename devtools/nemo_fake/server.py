@@ -30,8 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from devtools.nemo_fake.agent import reply_text, slideshow_draft, write_bgm, write_non_h264
 from videos.backends.nemo.errors import SUPPORTED_FORMATS
-from videos.backends.nemo.fake_agent import reply_text, slideshow_draft, write_bgm, write_non_h264
 from videos.spec import Canvas
 
 POLL_SHAPES = ("top_level", "success_data", "code_data")
@@ -224,7 +224,7 @@ class FakeNemoServer:
                 write_non_h264(out)
             else:
                 from videos.backends import get_backend  # lazily: the local renderer is another area
-                from videos.draft import draft_to_spec
+                from videos.backends.nemo.draft import draft_to_spec
 
                 spec = draft_to_spec(draft, canvas=self.render_canvas, resolve_source=self.local_path)
                 get_backend("local").render(spec, out)
@@ -298,7 +298,7 @@ class _Handler(BaseHTTPRequestHandler):
             parts = _multipart(ctype, body)
             record.filenames = [name for _, name, _ in parts]
         self.fake.requests.append(record)
-        from videos.backends.nemo.fake_routes import route  # the routes live beside this plumbing
+        from devtools.nemo_fake.routes import route  # the routes live beside this plumbing
 
         route(self, path, record, parts)
 

@@ -20,13 +20,13 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import httpx
 
+from devtools.shopify_emulator import oauth_endpoints
+from devtools.shopify_emulator.faults import Faults
+from devtools.shopify_emulator.graphql_api import handle_graphql
+from devtools.shopify_emulator.samples import PHOTOS_DIR, SAMPLE_FILES
+from devtools.shopify_emulator.state import Clock, EmuShop, Store
+from devtools.shopify_emulator.uploads import UploadRefused, accept_upload
 from shopify_app.domains import InvalidShopDomain, validate_shop_domain
-from shopify_app.emulator import oauth_endpoints
-from shopify_app.emulator.faults import Faults
-from shopify_app.emulator.graphql_api import handle_graphql
-from shopify_app.emulator.samples import PHOTOS_DIR, SAMPLE_FILES
-from shopify_app.emulator.state import Clock, EmuShop, Store
-from shopify_app.emulator.uploads import UploadRefused, accept_upload
 from shopify_app.session_tokens import issue_session_token
 from shopify_app.signatures import query_hmac, webhook_hmac
 

@@ -1,25 +1,26 @@
-"""Renders the template stills the Generate page shows on its template cards
+"""Render the template stills the Generate page shows on its template cards
 (static/showreel/templates/<name>.jpg, served as `still_url` by /api/templates).
 
 They are committed, so this runs only when a template's look changes:
 
-    .venv/bin/python -m videos.ui.stills            # every template
-    .venv/bin/python -m videos.ui.stills bold sale  # some
+    .venv/bin/python manage.py render_template_stills            # every template
+    .venv/bin/python manage.py render_template_stills bold sale  # some
 
 Each still is the composer's own title-card frame (`template_still_spec`) of the sample sneakers, rendered
-by the local backend at 360x360, so a card shows what that template really looks like.
+by the local backend at STILL_SIDE px square, so a card shows what that template really looks like.
 """
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
 STILL_SIDE = 360
-STILLS_DIR = Path(__file__).resolve().parents[2] / "static" / "showreel" / "templates"
-PHOTOS = Path(__file__).resolve().parents[2] / "examples" / "photos"
+STILLS_DIR = Path(__file__).resolve().parents[3] / "static" / "showreel" / "templates"
+PHOTOS = Path(__file__).resolve().parents[3] / "examples" / "photos"
 
 
 def render_still(name: str, out_dir: Path = STILLS_DIR) -> Path:
@@ -48,24 +49,18 @@ def render_still(name: str, out_dir: Path = STILLS_DIR) -> Path:
     return target
 
 
-def main(argv: list[str]) -> int:
-    import django
+class Command(BaseCommand):
+    help = "Render the template cards' stills (static/showreel/templates/) from the sample sneakers."
 
-    django.setup()
-    from videos.composer.templates import TEMPLATES
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("templates", nargs="*", help="template names (default: every template)")
 
-    names = argv or sorted(TEMPLATES)
-    unknown = [n for n in names if n not in TEMPLATES]
-    if unknown:
-        print(f"unknown template(s): {', '.join(unknown)}; choose from {', '.join(sorted(TEMPLATES))}", file=sys.stderr)
-        return 2
-    for name in names:
-        print(render_still(name))
-    return 0
+    def handle(self, *args, **options) -> None:
+        from videos.composer.templates import TEMPLATES
 
-
-if __name__ == "__main__":
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopify_app.settings")
-    sys.exit(main(sys.argv[1:]))
+        names = options["templates"] or sorted(TEMPLATES)
+        unknown = [n for n in names if n not in TEMPLATES]
+        if unknown:
+            raise CommandError(f"unknown template(s): {', '.join(unknown)}; choose from {', '.join(sorted(TEMPLATES))}")
+        for name in names:
+            self.stdout.write(str(render_still(name)))

@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from shopify_app.admin.client import AdminClient
-from shopify_app.admin.errors import NotFoundError, ShopifyError, ShopifyUserError
+from shopify_app.admin_api.client import AdminClient
+from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopifyUserError
 
 PRODUCT_GID = "gid://shopify/Product/"
 # Shopify's limits for hosted product videos (shopify.dev "Product media" and NOTES.md).

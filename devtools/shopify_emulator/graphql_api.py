@@ -16,9 +16,9 @@ from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, execute, get_operation_ast, parse
 
-from shopify_app.admin.documents import admin_schema, validate_document
-from shopify_app.emulator.cost import query_cost
-from shopify_app.emulator.state import EmuShop, Media, Product, Store, Upload, inspect_video, iso
+from devtools.shopify_emulator.cost import query_cost
+from devtools.shopify_emulator.state import EmuShop, Media, Product, Store, Upload, inspect_video, iso
+from shopify_app.admin_api.documents import admin_schema, validate_document
 
 IMPLEMENTED = frozenset({
     "product", "products", "node", "nodes", "shop", "currentAppInstallation",

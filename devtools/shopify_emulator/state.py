@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shopify_app.emulator.cost import LeakyBucket
-from shopify_app.emulator.samples import SAMPLE_PRODUCTS, image_size
+from devtools.shopify_emulator.cost import LeakyBucket
+from devtools.shopify_emulator.samples import SAMPLE_PRODUCTS, image_size
 
 MAX_VIDEO_S = 600  # Shopify: videos up to 10 minutes, 3840x2160
 MAX_VIDEO_W, MAX_VIDEO_H = 3840, 2160

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from django.conf import settings
 
-from shopify_app.emulator.server import ShopifyEmulator
+from devtools.shopify_emulator.server import ShopifyEmulator
 
 TEST_SHOP = "showreel-test.myshopify.com"
 
@@ -47,7 +47,7 @@ def shopify_emulator(shopify_emulator_server: ShopifyEmulator, settings) -> Iter
 @pytest.fixture
 def shopify_shop(db, shopify_emulator: ShopifyEmulator):  # noqa: ANN001, ANN201
     from shopify_app import services
-    from shopify_app.admin.oauth import TokenGrant
+    from shopify_app.admin_api.oauth import TokenGrant
 
     answer = shopify_emulator.install(TEST_SHOP)
     return services.store_grant(TEST_SHOP, TokenGrant(access_token=answer["access_token"], scopes=answer["scope"].split(",")))
@@ -55,7 +55,7 @@ def shopify_shop(db, shopify_emulator: ShopifyEmulator):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def shopify_transport():  # noqa: ANN201
-    from shopify_app.admin.transport import RetryPolicy, Transport
+    from shopify_app.admin_api.transport import RetryPolicy, Transport
 
     sleeps: list[float] = []
     transport = Transport(http=httpx.Client(timeout=5.0), policy=RetryPolicy(), sleep=sleeps.append, rand=lambda: 0.5)

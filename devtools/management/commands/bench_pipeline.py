@@ -84,9 +84,9 @@ def _children_cpu_s() -> float:
 
 class _Bench:
     def __init__(self, command: BaseCommand, options: dict[str, Any]) -> None:
+        from devtools.shopify_emulator.server import ShopifyEmulator
         from shopify_app import services as shopify_services
-        from shopify_app.admin.oauth import TokenGrant
-        from shopify_app.emulator.server import ShopifyEmulator
+        from shopify_app.admin_api.oauth import TokenGrant
         from videos.jobs.models import CreditAccount
 
         self.command, self.options = command, options
@@ -105,7 +105,7 @@ class _Bench:
     def _products(self, count: int, run: str) -> list[str]:
         """`count` new products with the sample photos: one per job, and new for each run, so that no job
         replaces another's video and both runs do the same work."""
-        from shopify_app.emulator.state import Media, Product, iso
+        from devtools.shopify_emulator.state import Media, Product, iso
 
         store = self.emulator.store
         gids = []
@@ -132,8 +132,8 @@ class _Bench:
         """One-off costs that are not per job, so the first run does not pay them alone: the emulator's
         schema and graphql-core's first look at each of the app's documents, the music bed's synthesis."""
         from shopify_app import services as shopify_services
-        from shopify_app.admin import operations
-        from shopify_app.admin.documents import document_names, load_document, validate_document
+        from shopify_app.admin_api import operations
+        from shopify_app.admin_api.documents import document_names, load_document, validate_document
         from videos.music.library import bed_name, bed_path, resolve_music
 
         settings.SHOPIFY_ADMIN_BASE = self.emulator.base_url

@@ -12,7 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from videos.backends.nemo.fake_server import POLL_SHAPES, FakeNemoServer
+from devtools.nemo_fake.server import POLL_SHAPES, FakeNemoServer
 from videos.spec import Canvas
 
 

@@ -7,8 +7,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from devtools.shopify_emulator import ShopifyEmulator
 from shopify_app.embedded import dev_session_enabled
-from shopify_app.emulator import ShopifyEmulator
 
 
 class Command(BaseCommand):

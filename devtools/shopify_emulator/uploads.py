@@ -15,7 +15,7 @@ import hmac
 import json
 from xml.sax.saxutils import escape
 
-from shopify_app.emulator.state import Store
+from devtools.shopify_emulator.state import Store
 
 
 class UploadRefused(Exception):

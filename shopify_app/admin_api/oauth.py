@@ -17,10 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from shopify_app.admin import urls
-from shopify_app.admin.client import default_transport
-from shopify_app.admin.errors import OAuthError, ShopifyError
-from shopify_app.admin.transport import Transport
+from shopify_app.admin_api import endpoints
+from shopify_app.admin_api.client import default_transport
+from shopify_app.admin_api.errors import OAuthError, ShopifyError
+from shopify_app.admin_api.transport import Transport
 
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"
@@ -64,7 +64,7 @@ def refresh(shop: str, refresh_token: str, *, transport: Transport | None = None
 
 
 def _grant(shop: str, fields: dict[str, Any], what: str, transport: Transport | None) -> TokenGrant:
-    url = urls.oauth_token_url(shop)  # refuses a bad shop domain before anything is sent
+    url = endpoints.oauth_token_url(shop)  # refuses a bad shop domain before anything is sent
     payload = {"client_id": settings.SHOPIFY_API_KEY, "client_secret": settings.SHOPIFY_API_SECRET, **fields}
     # Not idempotent: codes are single-use and refresh tokens rotate, so only unsent requests are retried.
     response = (transport or default_transport()).send(

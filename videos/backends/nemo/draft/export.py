@@ -1,4 +1,4 @@
-"""Spec -> compact draft (the shape is documented in `videos.draft`), and the vendor's track summary."""
+"""Spec -> compact draft (the shape is documented in `videos.backends.nemo.draft`), and the vendor's track summary."""
 
 from __future__ import annotations
 

@@ -16,10 +16,10 @@ import httpx
 from django.conf import settings
 from graphql import OperationType, get_operation_ast, parse
 
-from shopify_app.admin import urls
-from shopify_app.admin.documents import load_document
-from shopify_app.admin.errors import NotFoundError, ShopifyError, ShopUninstalledError, ThrottledError
-from shopify_app.admin.transport import Transport
+from shopify_app.admin_api import endpoints
+from shopify_app.admin_api.documents import load_document
+from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopUninstalledError, ThrottledError
+from shopify_app.admin_api.transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class AdminClient:
     def __init__(self, session: ShopSession, *, transport: Transport | None = None) -> None:
         self.session = session
         self.transport = transport or default_transport()
-        self.url = urls.graphql_url(session.shop)  # validates the shop domain before any request
+        self.url = endpoints.graphql_url(session.shop)  # validates the shop domain before any request
         self.last_cost: dict[str, Any] | None = None
 
     def __repr__(self) -> str:

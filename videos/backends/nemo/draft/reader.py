@@ -1,4 +1,4 @@
-"""Compact draft -> validated spec, tolerant of the spellings a cloud draft may use (see `videos.draft`)."""
+"""Compact draft -> validated spec, tolerant of the spellings a cloud draft may use (see `videos.backends.nemo.draft`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from videos.draft import values as v
-from videos.draft.values import sandbox_filename
+from videos.backends.nemo.draft import values as v
+from videos.backends.nemo.draft.values import sandbox_filename
 from videos.spec import Canvas, SpecError, TextStyle, VideoSpec
 
 SANDBOX_PREFIX = "/mnt/userdata/"

@@ -1,0 +1,1 @@
+"""A fake NemoVideo API for tests and local runs (never production)."""
