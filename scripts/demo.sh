@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up .venv (once) and renders a showcase video from the example photos, no Shopify account needed.
+# Sets up .venv with what rendering needs (requirements/render.txt, once) and renders a showcase video from
+# the example photos: no Shopify account, no database, no system packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh render
 mkdir -p out
 .venv/bin/python manage.py render_video \
   examples/photos/slipon-blue-side.png examples/photos/slipon-blue-top.png \

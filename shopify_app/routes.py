@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shopify_app import api, views, webhooks
+from shopify_app import views, webhooks
 
 urlpatterns = [
     path("auth/install", views.install, name="shopify-auth-install"),
@@ -11,7 +11,4 @@ urlpatterns = [
     path("app/generate", views.generate, name="shopify-app-generate"),
     path("app/bulk", views.bulk, name="shopify-app-bulk"),
     path("webhooks/shopify", webhooks.receive, name="shopify-webhooks"),
-    path("api/shopify/session", api.SessionView.as_view(), name="shopify-api-session"),
-    path("api/shopify/products", api.ProductListView.as_view(), name="shopify-api-products"),
-    path("api/shopify/products/<int:product_id>", api.ProductDetailView.as_view(), name="shopify-api-product"),
 ]

@@ -1,19 +1,25 @@
 """Settings from the environment, with zero-setup defaults (SQLite, ORM broker, local media).
 
-Every variable is listed in `.env.example`. `DATABASE_URL` switches to PostgreSQL (psycopg 3) and
-`REDIS_URL` switches the django-q2 broker to Redis.
+Every variable is listed in `.env.example`; a `.env` file (or SHOWREEL_ENV_FILE) fills in what the
+environment does not set. `DATABASE_URL` switches to PostgreSQL (psycopg 3) and `REDIS_URL` switches the
+django-q2 broker to Redis. With SHOWREEL_ENV=production the secrets must be set and strong (start-up stops
+with one line per problem) and the HTTPS settings are on; see docs/deploy.md.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
+from shopify_app import startup
 from videos.render import choices as render_choices
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+startup.load_env_file(BASE_DIR / ".env")
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -24,16 +30,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# A development key is generated per checkout-free run only when DEBUG is on; production must set one.
+# Outside production a public development key is used when none is set; production refuses it (below).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "dev-insecure-key-only-for-local-runs" if DEBUG or os.environ.get("SHOWREEL_ENV", "dev") != "production" else ""
+    startup.DEV_SECRET_KEY if os.environ.get("SHOWREEL_ENV", "dev") != "production" else ""
 )
-if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
 
 # Fernet keys for secrets at rest, newest first (see shopify_app/crypto.py). The development key below is
 # public and only used outside production.
-_DEV_FERNET_KEY = "c2hvd3JlZWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWM="
+_DEV_FERNET_KEY = startup.DEV_FERNET_KEY
 FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k] or (
     [_DEV_FERNET_KEY] if os.environ.get("SHOWREEL_ENV", "dev") != "production" else []
 )
@@ -59,6 +63,8 @@ if SHOWREEL_ENV != "production":
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ in the API's JSON shape (also Django's own 400/404/413 pages).
+    "videos.api.middleware.APIErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,9 +123,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER: dict = {
     "name": "showreel",
     "workers": int(os.environ.get("Q_WORKERS", "2")),
-    "timeout": int(os.environ.get("Q_TIMEOUT", "900")),
-    # retry must exceed timeout so a healthy task is not delivered twice.
-    "retry": int(os.environ.get("Q_RETRY", "960")),
+    # "timeout" and "retry" are set below, from the slowest job the NemoVideo backend can make.
     "max_attempts": int(os.environ.get("Q_MAX_ATTEMPTS", "3")),
     "catch_up": False,
     "save_limit": 500,
@@ -135,11 +139,18 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Showreel API",
     "VERSION": "0.1.0",
+    # One name for each choice set the API uses in more than one field (a job's and the shop's defaults).
+    "ENUM_NAME_OVERRIDES": {
+        "TemplateEnum": "videos.composer.templates.TEMPLATES",
+        "AspectEnum": "videos.spec.ASPECTS",
+        "JobStatusEnum": "videos.jobs.models.JobStatus",
+        "LookSetStatusEnum": "videos.looks.models.LookSet.Status",
+    },
 }
 
 # --- Video rendering -------------------------------------------------------------------------
 VIDEO_BACKEND = os.environ.get("VIDEO_BACKEND", "local")
-# Inputs above this many bytes are refused before any decoding (the seed's 500 MB limit).
+# Inputs above this many bytes are refused before any decoding.
 VIDEO_MAX_INPUT_BYTES = int(os.environ.get("VIDEO_MAX_INPUT_BYTES", str(500 * 1024 * 1024)))
 # Photos above this many pixels are refused as decompression bombs.
 VIDEO_MAX_IMAGE_PIXELS = int(os.environ.get("VIDEO_MAX_IMAGE_PIXELS", str(80_000_000)))
@@ -150,7 +161,7 @@ VIDEO_X264_THREADS = int(os.environ.get("VIDEO_X264_THREADS", "0"))
 # How a render splits its work: compose_thread (default: a thread composes while the caller encodes), serial
 # (one thread, one core per render) or encode_thread; see videos/render/pipeline.py.
 VIDEO_RENDER_ARRANGEMENT = os.environ.get("VIDEO_RENDER_ARRANGEMENT", "compose_thread")
-# FFmpeg's AAC coder: fast (default; a third of twoloop's CPU time, see README "Speed"), twoloop, anmr.
+# FFmpeg's AAC coder: fast (default; far cheaper than twoloop, see README "Speed"), twoloop, anmr.
 VIDEO_AAC_CODER = os.environ.get("VIDEO_AAC_CODER", "fast")
 # Refused here rather than in a worker's first render.
 if VIDEO_RENDER_ARRANGEMENT not in render_choices.ARRANGEMENTS:
@@ -168,10 +179,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# --- Shopify edge (Shopify engineer: shopify_app/) ----------------------------------------------
+# --- Shopify edge (shopify_app/) ----------------------------------------------
 # Every value comes from the environment; the development defaults below are public and are refused in
 # production, where the real API key/secret must be set and the emulator/dev shortcuts are off.
 _SHOPIFY_PRODUCTION = SHOWREEL_ENV == "production"
+# The app's handle (shopify.app.toml `handle`): the plan page's address names it.
+SHOPIFY_APP_HANDLE = os.environ.get("SHOPIFY_APP_HANDLE", "showreel")
 SHOPIFY_API_KEY = os.environ.get("SHOPIFY_API_KEY") or ("" if _SHOPIFY_PRODUCTION else "showreel-dev-api-key")
 SHOPIFY_API_SECRET = os.environ.get("SHOPIFY_API_SECRET") or (
     "" if _SHOPIFY_PRODUCTION else "showreel-dev-api-secret-not-secret"
@@ -180,6 +193,9 @@ SHOPIFY_API_SECRET = os.environ.get("SHOPIFY_API_SECRET") or (
 SHOPIFY_API_VERSION = "2026-07"
 SHOPIFY_SCOPES = os.environ.get("SHOPIFY_SCOPES", "read_products,write_products,write_files")
 SHOPIFY_APP_URL = os.environ.get("SHOPIFY_APP_URL", "http://127.0.0.1:8000").rstrip("/")
+# The app's own public host is always allowed (the Shopify CLI's tunnel in `shopify app dev`, the deployment).
+if (_app_host := urlsplit(SHOPIFY_APP_URL).hostname) and _app_host not in ALLOWED_HOSTS and ":" not in _app_host:
+    ALLOWED_HOSTS.append(_app_host)
 # None: talk to https://{shop}. Set (dev/tests only) to the emulator's base URL, e.g. http://127.0.0.1:8765.
 SHOPIFY_ADMIN_BASE = (os.environ.get("SHOPIFY_ADMIN_BASE") or "").rstrip("/") or None
 SHOPIFY_EMULATOR_ENABLED = env_bool("SHOPIFY_EMULATOR_ENABLED", not _SHOPIFY_PRODUCTION)
@@ -192,20 +208,14 @@ SHOPIFY_TOKEN_REFRESH_MARGIN_S = int(os.environ.get("SHOPIFY_TOKEN_REFRESH_MARGI
 SHOPIFY_HMAC_MAX_AGE_S = int(os.environ.get("SHOPIFY_HMAC_MAX_AGE_S", "86400"))
 SHOPIFY_OAUTH_STATE_MAX_AGE_S = int(os.environ.get("SHOPIFY_OAUTH_STATE_MAX_AGE_S", "600"))
 SHOPIFY_HTTP_TIMEOUT_S = float(os.environ.get("SHOPIFY_HTTP_TIMEOUT_S", "30"))
-if _SHOPIFY_PRODUCTION:
-    if not (SHOPIFY_API_KEY and SHOPIFY_API_SECRET):
-        raise RuntimeError("SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set in production")
-    if SHOPIFY_ADMIN_BASE or SHOPIFY_EMULATOR_ENABLED or SHOPIFY_DEV_SESSION:
-        raise RuntimeError(
-            "SHOPIFY_ADMIN_BASE, SHOPIFY_EMULATOR_ENABLED and SHOPIFY_DEV_SESSION are development-only "
-            "and refused when SHOWREEL_ENV=production"
-        )
+# In production, missing credentials and the development-only switches above stop start-up (the end of
+# this file, shopify_app/startup.py).
 # (Shopify edge) Mask session tokens, OAuth codes and access tokens in every log line the console handler writes.
 LOGGING.setdefault("filters", {})["shopify_redact"] = {"()": "shopify_app.log_filters.RedactShopifySecrets"}
 LOGGING["handlers"]["console"].setdefault("filters", []).append("shopify_redact")
 
-# --- NemoVideo cloud backend (cloud-backend engineer: videos/backends/nemo/) ----------------------
-# VIDEO_BACKEND=nemo renders in NemoVideo's cloud (shared/nemo/protocol.md). Without NEMO_TOKEN an
+# --- NemoVideo cloud backend (videos/backends/nemo/) ----------------------
+# VIDEO_BACKEND=nemo renders in NemoVideo's cloud (docs/nemo-protocol.md). Without NEMO_TOKEN an
 # anonymous token is issued to this installation's client id (kept in the DB, or NEMO_CLIENT_ID).
 NEMO_API_URL = os.environ.get("NEMO_API_URL", "https://mega-api-prod.nemovideo.ai").rstrip("/")
 NEMO_WEB_URL = os.environ.get("NEMO_WEB_URL", "https://nemovideo.com").rstrip("/")
@@ -216,8 +226,11 @@ NEMO_POLL_INTERVAL_S = float(os.environ.get("NEMO_POLL_INTERVAL_S", "30"))
 NEMO_SSE_TIMEOUT_S = float(os.environ.get("NEMO_SSE_TIMEOUT_S", "900"))
 NEMO_RATE_LIMIT_WAIT_S = float(os.environ.get("NEMO_RATE_LIMIT_WAIT_S", "30"))
 NEMO_RENDER_TIMEOUT_S = float(os.environ.get("NEMO_RENDER_TIMEOUT_S", "600"))
+# Hosts the rendered video may be downloaded from besides NEMO_API_URL's own origin (always allowed), over
+# HTTPS: exact names, or ".example.com" for its subdomains. Redirects elsewhere are refused.
+NEMO_DOWNLOAD_HOSTS = [h.strip() for h in os.environ.get("NEMO_DOWNLOAD_HOSTS", "").split(",") if h.strip()]
 
-# --- Embedded admin UI (UI engineer: templates/app/, static/showreel/) ---------------------------------
+# --- Embedded admin UI (templates/app/, static/showreel/) ---------------------------------
 # The UI's CSS/JS and template stills live in static/showreel/ (no build step). WhiteNoise serves them in
 # every mode (runserver only serves static files with DEBUG on): straight from the source folders, edits
 # picked up at once, outside production; from STATIC_ROOT (`manage.py collectstatic`) in production.
@@ -226,7 +239,7 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
                   "whitenoise.middleware.WhiteNoiseMiddleware")
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = SHOWREEL_ENV != "production"
 
-# --- Video jobs (jobs engineer: videos/jobs/, videos/api/) ------------------------------------------
+# --- Video jobs (videos/jobs/, videos/api/) ------------------------------------------
 import json as _json  # noqa: E402
 
 # Another queue (Redis list / ORM broker key) for this deployment or test run: django-q2 reads Q_CLUSTER_NAME
@@ -239,9 +252,13 @@ SHOWREEL_WORK_DIR = Path(os.environ.get("SHOWREEL_WORK_DIR", VAR_DIR / "jobs"))
 SHOWREEL_JOBS_PER_SHOP = int(os.environ.get("SHOWREEL_JOBS_PER_SHOP", "2"))
 # Shopify: an app may create at most 1,000 videos per store per week (rolling 7 days here).
 SHOWREEL_WEEKLY_VIDEO_LIMIT = int(os.environ.get("SHOWREEL_WEEKLY_VIDEO_LIMIT", "1000"))
-# A worker's claim on a job, renewed while it makes progress. Must exceed the longest stretch without a
-# heartbeat (one download, compose); a killed worker's job is picked up again this long after it died.
-SHOWREEL_JOB_LEASE_S = float(os.environ.get("SHOWREEL_JOB_LEASE_S", "180"))
+# A worker's claim on a job (lease), renewed every LEASE_RENEW_S by a thread beside the job whatever it is
+# doing. A job whose worker process died is re-queued by a worker on the same machine once its lease has not
+# been renewed for two renewal intervals (django-q2 restarts a killed worker at once), or by the sweep once
+# the lease runs out (a whole machine gone). The lease must outlast a few missed renewals (a database blip).
+SHOWREEL_JOB_LEASE_S = float(os.environ.get("SHOWREEL_JOB_LEASE_S", "30"))
+SHOWREEL_JOB_LEASE_RENEW_S = float(os.environ.get("SHOWREEL_JOB_LEASE_RENEW_S", "5"))
+# How often a running job writes its progress.
 SHOWREEL_JOB_HEARTBEAT_S = float(os.environ.get("SHOWREEL_JOB_HEARTBEAT_S", "10"))
 # A job whose worker died this many times is failed (django-q2's max_attempts, for the same reason).
 SHOWREEL_JOB_MAX_ATTEMPTS = int(os.environ.get("SHOWREEL_JOB_MAX_ATTEMPTS", str(Q_CLUSTER["max_attempts"])))
@@ -251,6 +268,12 @@ SHOWREEL_RETRY_BACKOFF_S = float(os.environ.get("SHOWREEL_RETRY_BACKOFF_S", "2")
 # Polling Shopify for the new media's status, and how long to wait for READY.
 SHOWREEL_MEDIA_POLL_S = float(os.environ.get("SHOWREEL_MEDIA_POLL_S", "2"))
 SHOWREEL_MEDIA_TIMEOUT_S = float(os.environ.get("SHOWREEL_MEDIA_TIMEOUT_S", "600"))
+# How long a worker polls a new video before it leaves the wait to a watcher and takes the next job (0: one
+# look; Shopify takes seconds to process a video, which a worker would spend idle).
+SHOWREEL_MEDIA_INLINE_WAIT_S = float(os.environ.get("SHOWREEL_MEDIA_INLINE_WAIT_S", "0"))
+# An attach (productUpdate) whose answer was lost may still land this long after it was sent: a retry looks
+# for the job's media until then before attaching again. Longer than any request Shopify still applies late.
+SHOWREEL_ATTACH_SETTLE_S = float(os.environ.get("SHOWREEL_ATTACH_SETTLE_S", "120"))
 # Product media downloads: only from Shopify's CDN (exact hosts, or ".suffix" for subdomains), capped.
 SHOWREEL_MEDIA_HOSTS = [h for h in os.environ.get(
     "SHOWREEL_MEDIA_HOSTS", "cdn.shopify.com,.shopifycdn.com,.shopifycdn.net").split(",") if h]
@@ -268,19 +291,102 @@ SHOWREEL_PLANS = _json.loads(os.environ.get("SHOWREEL_PLANS", '{"free": 10, "sta
 SHOWREEL_DEFAULT_PLAN = os.environ.get("SHOWREEL_DEFAULT_PLAN", "free")
 SHOWREEL_PLAN_REFRESH_S = int(os.environ.get("SHOWREEL_PLAN_REFRESH_S", "3600"))
 SHOWREEL_BATCH_MAX = int(os.environ.get("SHOWREEL_BATCH_MAX", "1000"))
+# "Compare looks" preview sets a shop may ask for in 24 hours (they cost no credit, only render time).
+SHOWREEL_LOOKS_PER_DAY = int(os.environ.get("SHOWREEL_LOOKS_PER_DAY", "10"))
+# Keep videos up to date: a product's video is remade once its edits have been quiet this long (the sweep that
+# starts remakes runs every minute, so the start may come up to a minute or so later).
+SHOWREEL_KEEP_CURRENT_QUIET_S = float(os.environ.get("SHOWREEL_KEEP_CURRENT_QUIET_S", "120"))
 SHOWREEL_LOGO_MAX_BYTES = int(os.environ.get("SHOWREEL_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
 # Links to rendered videos/posters/logos (local storage) are signed and expire after this long.
 SHOWREEL_FILE_URL_MAX_AGE_S = int(os.environ.get("SHOWREEL_FILE_URL_MAX_AGE_S", "3600"))
-# Files in S3-compatible storage when a bucket is named (needs `pip install "django-storages[s3]"`;
-# AWS_* / AWS_S3_ENDPOINT_URL are read by django-storages). Default: MEDIA_ROOT on this machine.
-if os.environ.get("SHOWREEL_S3_BUCKET"):
+# Rendered videos, posters and logos: MEDIA_ROOT on this machine by default; with SHOWREEL_S3_BUCKET in
+# S3-compatible object storage (django-storages), which every web and worker machine shares. Credentials:
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3); links are pre-signed and expire like local ones.
+SHOWREEL_S3_BUCKET = os.environ.get("SHOWREEL_S3_BUCKET", "")
+if SHOWREEL_S3_BUCKET:
     STORAGES = {
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": os.environ["SHOWREEL_S3_BUCKET"], "querystring_auth": True,
-                        "querystring_expire": SHOWREEL_FILE_URL_MAX_AGE_S, "file_overwrite": True},
+            "OPTIONS": {
+                "bucket_name": SHOWREEL_S3_BUCKET,
+                # Empty: AWS itself; else MinIO, Cloudflare R2, DigitalOcean Spaces, ... (https://host:port).
+                "endpoint_url": os.environ.get("SHOWREEL_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("SHOWREEL_S3_REGION") or None,
+                "addressing_style": os.environ.get("SHOWREEL_S3_ADDRESSING_STYLE") or None,  # path | virtual
+                "signature_version": "s3v4",
+                "querystring_auth": True,
+                "querystring_expire": SHOWREEL_FILE_URL_MAX_AGE_S,
+                "file_overwrite": True,
+                "default_acl": None,
+            },
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-if SHOWREEL_ENV == "production" and SHOWREEL_EXTRA_MEDIA_ORIGINS:
-    raise RuntimeError("SHOWREEL_EXTRA_MEDIA_ORIGINS is development-only and refused when SHOWREEL_ENV=production")
+# Rendered files (video, poster) of a finished job are removed this many days after it ended by the daily
+# retention task; the video now on a product is kept until it is replaced or the shop is redacted.
+SHOWREEL_RETENTION_DAYS = int(os.environ.get("SHOWREEL_RETENTION_DAYS", "30"))
+# /readyz fails when no worker has run the every-minute jobs sweep for this long (0: not checked).
+SHOWREEL_WORKER_HEARTBEAT_MAX_AGE_S = int(os.environ.get("SHOWREEL_WORKER_HEARTBEAT_MAX_AGE_S", "300"))
+
+# --- Worker timeouts against the slowest job ----------------------------------------------------------------
+# A job runs in one django-q2 task: photo downloads, the render (NemoVideo at worst: the chat stream's ceiling,
+# then the export's), the upload, and the wait for Shopify to process the video. The task's timeout covers
+# that whole worst case, and the broker's retry (re-delivery of an unacknowledged task) comes after it, so a
+# slow but healthy job is never killed or delivered twice. The job's own lease is renewed by a thread while
+# it runs (videos/jobs/lease.py), so it does not depend on these.
+SHOWREEL_JOB_WORST_CASE_S = int(NEMO_SSE_TIMEOUT_S + NEMO_RENDER_TIMEOUT_S + SHOWREEL_MEDIA_TIMEOUT_S
+                                + 3 * SHOWREEL_DOWNLOAD_TIMEOUT_S)
+Q_CLUSTER["timeout"] = int(os.environ.get("Q_TIMEOUT") or SHOWREEL_JOB_WORST_CASE_S + 120)
+Q_CLUSTER["retry"] = int(os.environ.get("Q_RETRY") or Q_CLUSTER["timeout"] + 60)
+if Q_CLUSTER["timeout"] < SHOWREEL_JOB_WORST_CASE_S:
+    raise RuntimeError(f"Q_TIMEOUT={Q_CLUSTER['timeout']} is shorter than the slowest job can take "
+                       f"({SHOWREEL_JOB_WORST_CASE_S} s: NEMO_SSE_TIMEOUT_S + NEMO_RENDER_TIMEOUT_S + "
+                       "SHOWREEL_MEDIA_TIMEOUT_S + 3 x SHOWREEL_DOWNLOAD_TIMEOUT_S); raise it or lower those")
+if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
+    raise RuntimeError(f"Q_RETRY={Q_CLUSTER['retry']} must exceed Q_TIMEOUT={Q_CLUSTER['timeout']}, or a running "
+                       "task is delivered a second time")
+
+# --- Production: HTTPS behind a TLS-terminating proxy, logs, error tracking (docs/deploy.md) ----------------
+if SHOWREEL_ENV == "production":
+    # The proxy (Heroku, Fly, a load balancer) terminates TLS and says so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Health probes often come over plain HTTP from inside the platform.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # The preload directive only makes the domain eligible; submitting it to hstspreload.org is a separate step.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = [SHOPIFY_APP_URL] if SHOPIFY_APP_URL.startswith("https://") else []
+# DENY for everything but the embedded pages, which send their own frame-ancestors CSP (shopify_app/embedded.py).
+MIDDLEWARE.append("django.middleware.clickjacking.XFrameOptionsMiddleware")
+X_FRAME_OPTIONS = "DENY"
+
+# One line per event; LOG_FORMAT=json for one JSON object per line. runserver's request lines
+# (django.server) go through the same handler, so the redaction filter above masks their secrets too;
+# gunicorn's access log gets it from gunicorn.conf.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "pythonjsonlogger.json.JsonFormatter",
+                                     "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                                     "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+elif LOG_FORMAT != "plain":
+    raise RuntimeError(f"LOG_FORMAT={LOG_FORMAT!r}: use plain or json")
+LOGGING.setdefault("loggers", {})["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+
+# Errors to Sentry (or any Sentry-compatible tracker) when SENTRY_DSN is set: `pip install "sentry-sdk>=2"`
+# (the `sentry` extra). Django requests through its integration; failed django-q2 tasks reach it as the
+# ERROR lines django-q2 logs for them (Sentry's logging integration).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk  # noqa: E402
+    from sentry_sdk.integrations.django import DjangoIntegration  # noqa: E402
+
+    sentry_sdk.init(dsn=SENTRY_DSN, environment=SHOWREEL_ENV, integrations=[DjangoIntegration()],
+                    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+                    send_default_pii=False)
+
+if SHOWREEL_ENV == "production":
+    startup.refuse_to_start(startup.production_problems(globals()))

@@ -8,7 +8,12 @@
     Sent for the shop/redact compliance webhook (48 h after uninstall), before the Shop row is deleted.
     Receivers erase everything they hold for the shop: jobs, specs, rendered files, cached product photos.
 
-Both are sent inside the webhook's database transaction with `send()` (not `send_robust`): a receiver that
+`product_updated(sender=Shop, shop=<Shop>, shop_domain=str, payload=dict)`
+    Sent for products/update (an installed shop only) with the REST product payload. Receivers must be quick
+    (the delivery waits for them): record what changed and leave the work to a background task. A receiver
+    raises ValueError for a payload it cannot read (the delivery is answered 400).
+
+All three are sent inside the webhook's database transaction with `send()` (not `send_robust`): a receiver that
 raises rolls the delivery back and the webhook answers 500, so Shopify delivers it again. Receivers must
 therefore be idempotent (a repeated delivery may find half its work done).
 """
@@ -19,3 +24,4 @@ from django.dispatch import Signal
 
 shop_uninstalled = Signal()
 shop_redacted = Signal()
+product_updated = Signal()

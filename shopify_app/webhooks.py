@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 
 from shopify_app import services
 from shopify_app.domains import InvalidShopDomain, validate_shop_domain
-from shopify_app.models import WebhookDelivery
+from shopify_app.models import Shop, WebhookDelivery
+from shopify_app.selectors import installed_shop
+from shopify_app.signals import product_updated
 from shopify_app.signatures import SignatureError, verify_webhook_hmac
 
 log = logging.getLogger(__name__)
@@ -60,12 +62,21 @@ def _shop_redact(shop: str, payload: dict[str, Any]) -> None:
     services.redact_shop(shop)
 
 
+def _products_update(shop: str, payload: dict[str, Any]) -> None:
+    # Whether the product's video is still current is the videos' business (a receiver of the signal).
+    # Attaching this app's own video fires products/update too; the receiver tells that apart.
+    found = installed_shop(shop)
+    if found is not None:
+        product_updated.send(sender=Shop, shop=found, shop_domain=shop, payload=payload)
+
+
 HANDLERS: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "app/uninstalled": _uninstalled,
     "app/scopes_update": _scopes_update,
     "customers/data_request": _customers_data_request,
     "customers/redact": _customers_redact,
     "shop/redact": _shop_redact,
+    "products/update": _products_update,
 }
 
 

@@ -1,8 +1,8 @@
-"""Fixtures shared by every area's tests. Each area adds its own marked section."""
+"""Fixtures shared by the whole suite."""
 
 import pytest
 
-# --- Shopify edge (Shopify engineer): the Shopify emulator and an installed shop -------------------
+# --- The Shopify emulator and an installed shop ---------------------------------------------------
 # shopify_emulator (fresh emulated Shopify per test, SHOPIFY_ADMIN_BASE set), shopify_shop (installed Shop
 # row), shopify_transport (Admin API transport that records waits). See tests/emulator_fixtures.py.
 from tests.emulator_fixtures import (  # noqa: F401
@@ -13,7 +13,7 @@ from tests.emulator_fixtures import (  # noqa: F401
 )
 
 
-# --- Video jobs (jobs engineer): a file-backed SQLite test database ---------------------------------
+# --- A file-backed SQLite test database -----------------------------------------------------
 # Worker processes (a killed `run_job`, a real `qcluster`) must see the test database; SQLite's default
 # in-memory test database is private to this process, so SQLite runs use a file in pytest's temp folder.
 # PostgreSQL runs are unchanged (test_showreel is reachable from any process).

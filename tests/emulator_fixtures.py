@@ -1,4 +1,4 @@
-"""pytest fixtures around the emulator, shared by every area's tests (imported in tests/conftest.py).
+"""pytest fixtures around the emulator, shared by the whole suite (imported in tests/conftest.py).
 
 - `shopify_emulator`: a fresh emulated Shopify per test (one server per session, state reset), with
   settings.SHOPIFY_ADMIN_BASE pointing at it. Python API: `.install(shop)`, `.inject("429", times=2)`,
@@ -48,9 +48,13 @@ def shopify_emulator(shopify_emulator_server: ShopifyEmulator, settings) -> Iter
 def shopify_shop(db, shopify_emulator: ShopifyEmulator):  # noqa: ANN001, ANN201
     from shopify_app import services
     from shopify_app.admin_api.oauth import TokenGrant
+    from videos.jobs.models import ShopSettings
 
     answer = shopify_emulator.install(TEST_SHOP)
-    return services.store_grant(TEST_SHOP, TokenGrant(access_token=answer["access_token"], scopes=answer["scope"].split(",")))
+    shop = services.store_grant(TEST_SHOP, TokenGrant(access_token=answer["access_token"], scopes=answer["scope"].split(",")))
+    # New shops publish by hand; the shared test shop follows its videos onto the product, as most tests expect.
+    ShopSettings.objects.update_or_create(shop=shop, defaults={"auto_publish": True})
+    return shop
 
 
 @pytest.fixture

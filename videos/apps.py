@@ -6,5 +6,6 @@ class VideosConfig(AppConfig):
     verbose_name = "Videos"
 
     def ready(self) -> None:
-        # --- jobs area: connect to the Shopify edge's uninstall / redact signals ---
+        # Jobs react to the Shopify edge's uninstall / redact signals (a light import: the receivers load
+        # the job services only when a signal comes, so a command-line render does not pay for them).
         from videos.jobs import receivers  # noqa: F401

@@ -1,9 +1,12 @@
-"""Models of the videos app. Each area keeps its models in its own package and registers them here."""
+"""Models of the videos app. Each package keeps its models in its own module; they are registered here."""
 
-# --- cloud-backend area: the NemoVideo credential (videos/backends/nemo/models.py) ---
+# --- the NemoVideo credential (videos/backends/nemo/models.py) ---
 from videos.backends.nemo.models import NemoCredential
 
-# --- jobs area: jobs, batches, credits, shop video settings (videos/jobs/models.py) ---
-from videos.jobs.models import CreditAccount, CreditEntry, JobBatch, ShopSettings, VideoJob
+# --- jobs, batches, credits, shop video settings (videos/jobs/models.py) ---
+from videos.jobs.models import CreditAccount, CreditEntry, JobBatch, ProductFreshness, ShopSettings, VideoJob
 
-__all__ = ["CreditAccount", "CreditEntry", "JobBatch", "NemoCredential", "ShopSettings", "VideoJob"]
+# --- look previews (videos/looks/models.py) ---
+from videos.looks.models import LookSet
+
+__all__ = ["LookSet", "CreditAccount", "CreditEntry", "JobBatch", "NemoCredential", "ProductFreshness", "ShopSettings", "VideoJob"]

@@ -119,6 +119,16 @@ class ImageSegment(_Timed):
     fill: Color | None = None
     transition: Transition = Field(default_factory=Transition)
     alt: str = ""
+    # For a cut-out on a colour ("contain_color"): the box of the canvas (x0, y0, x1, y1 fractions) the
+    # product stays inside throughout its motion, clear of the text; None: the whole canvas.
+    frame: tuple[Fraction, Fraction, Fraction, Fraction] | None = None
+
+    @field_validator("frame")
+    @classmethod
+    def _frame_has_area(cls, value: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+        if value is not None and not (value[0] < value[2] and value[1] < value[3]):
+            raise ValueError("x0 < x1 and y0 < y1 are required")
+        return value
 
 
 class ClipSegment(_Timed):

@@ -38,7 +38,7 @@ def slideshow_draft(
     for index, item in enumerate(visuals):
         start = index * (shot - TRANSITION_MS)
         length = duration - start if index == count - 1 else shot
-        # The first file is referred to by its sandbox path, the others by CDN URL (protocol.md §7).
+        # The first file is referred to by its sandbox path, the others by CDN URL (docs/nemo-protocol.md §7).
         source = (
             {"m": {"path": f"/mnt/userdata/{session_id}/{item['filename']}"}}
             if index == 0
@@ -69,7 +69,7 @@ def slideshow_draft(
 
 
 def reply_text(draft: dict[str, Any]) -> str:
-    """The agent's answer, GUI-speak included as the real backend does (shared/seed §Backend Response)."""
+    """The agent's answer, GUI-speak included as the real backend does (docs/nemo-protocol.md §4)."""
     title = draft["m"]["title"]
     shots = len(draft["t"][0]["sg"])
     return (

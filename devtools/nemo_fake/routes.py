@@ -1,4 +1,4 @@
-"""The fake NemoVideo server's routes (see `fake_server` for the server and its controls)."""
+"""The fake NemoVideo server's routes (see `server` for the server and its controls)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _route(h: _Handler, path: str, record: RecordedRequest, parts: list[tuple[st
         return
     if path == "/api/auth/anonymous-token" and h.command == "POST":
         client_id = h.headers.get("X-Client-Id", "")
-        if not client_id:  # protocol.md §1, ff57a62: "未带则返回 400"
+        if not client_id:  # docs/nemo-protocol.md §0/§1: no X-Client-Id is HTTP 400
             return h.send_json(400, {"code": 400, "message": "X-Client-Id header is required"})
         return h.envelope(fake.issue_token(client_id))
     token = h.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -182,7 +182,7 @@ def _upload(h: _Handler, path: str, record: RecordedRequest, parts: list[tuple[s
 def _submit(h: _Handler, record: RecordedRequest) -> None:
     fake = h.fake
     if not all(h.headers.get(f"X-Skill-{name}") for name in ("Source", "Version", "Platform")):
-        # "omitting them triggers a 402 on export" (seed skill; protocol.md §0)
+        # without the attribution headers export is refused with 402 (docs/nemo-protocol.md §0)
         return h.send_json(402, {"code": 402, "message": "Export requires skill attribution"})
     body = record.json if isinstance(record.json, dict) else {}
     render_id, draft = body.get("id"), body.get("draft")
@@ -211,7 +211,7 @@ def _chat(h: _Handler, record: RecordedRequest) -> None:
         return h.send_json(422, {"detail": "app_name, session_id and new_message.parts[0].text are required"})
     session = fake.sessions.get(str(session_id))
     if session is None:
-        return h.send_json(404, {"detail": "Session not found"})  # ADK's answer (protocol.md §10)
+        return h.send_json(404, {"detail": "Session not found"})  # ADK's answer (docs/nemo-protocol.md §10)
     if fake.credits < 10:
         return h.envelope({"user_id": session.user_id}, code=2001, message="Insufficient credits")
     mode = fake.take_failure("/run_sse", {"no_text", "hang"})

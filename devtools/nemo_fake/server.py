@@ -1,4 +1,4 @@
-"""A fake NemoVideo API on loopback, speaking the protocol as documented (shared/nemo/protocol.md):
+"""A fake NemoVideo API on loopback, speaking the protocol as documented (docs/nemo-protocol.md):
 `{code, message, data}` envelopes, the render proxy's `{success, data}`, a chunked SSE stream with
 heartbeats, empty `data:` lines and comments, and every documented error on demand. Its exports are
 rendered with our local renderer, so the downloaded MP4 is real.
@@ -223,7 +223,7 @@ class FakeNemoServer:
             if failure == "non_h264":
                 write_non_h264(out)
             else:
-                from videos.backends import get_backend  # lazily: the local renderer is another area
+                from videos.backends import get_backend  # lazily: only exports need the local renderer
                 from videos.backends.nemo.draft import draft_to_spec
 
                 spec = draft_to_spec(draft, canvas=self.render_canvas, resolve_source=self.local_path)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-KINDS = ("throttle", "5xx", "429", "hang", "401")
+KINDS = ("throttle", "5xx", "429", "hang", "401", "drop")
 TARGETS = ("graphql", "oauth", "upload")
 
 
 @dataclass
 class Fault:
     kind: str  # throttle: GraphQL THROTTLED with an empty bucket; 5xx: `status`; 429: with Retry-After;
-    #           hang: wait `seconds` before answering normally; 401: invalid token
+    #           hang: wait `seconds` before answering normally; 401: invalid token; drop: do the work (a
+    #           mutation is applied) and close the connection without an answer, as a lost response looks
     times: int = 1
     target: str = "graphql"
     status: int = 503

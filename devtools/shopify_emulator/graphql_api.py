@@ -186,7 +186,7 @@ class Root:
             "descriptionHtml": product.description_html,
             "description": lambda info, truncateAt=None: text[:truncateAt] if truncateAt else text,
             "createdAt": product.created_at, "updatedAt": product.updated_at, "onlineStoreUrl": None,
-            "totalInventory": 10, "hasOnlyDefaultVariant": True,
+            "totalInventory": product.inventory, "hasOnlyDefaultVariant": True,
             "priceRangeV2": {"minVariantPrice": _money(product.price, product.currency),
                              "maxVariantPrice": _money(product.price, product.currency)},
             "compareAtPriceRange": {"minVariantCompareAtPrice": _money(compare, product.currency),
@@ -293,7 +293,7 @@ class Root:
             created = self._create_media(item)
             self._seen.add(created.id)  # a new item is UPLOADED in this answer; polls move it on
             found.media_ids.append(created.id)
-        found.updated_at = iso(self._store.clock())
+        self._store.product_changed(self._shop, found)  # products/update, for this app's own media too
         return {"product": self._product_view(found), "userErrors": []}
 
     def _create_media(self, item: dict) -> Media:
@@ -325,11 +325,15 @@ class Root:
         return media
 
     def _delete(self, media_ids: list[str]) -> None:
+        changed: dict[int, Product] = {}
         for media_id in media_ids:
             self._shop.media.pop(media_id, None)
             for product in self._shop.products.values():
                 if media_id in product.media_ids:
                     product.media_ids.remove(media_id)
+                    changed[product.id] = product
+        for product in changed.values():
+            self._store.product_changed(self._shop, product)
 
     def productDeleteMedia(self, info, productId: str, mediaIds: list[str]) -> dict:  # noqa: N802, N803
         product = self._shop.product(productId)

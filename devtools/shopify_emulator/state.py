@@ -75,6 +75,7 @@ class Product:
     compare_at: str | None
     currency: str
     status: str = "ACTIVE"
+    inventory: int = 10
     media_ids: list[str] = field(default_factory=list)
     created_at: str = ""
     updated_at: str = ""
@@ -155,6 +156,8 @@ class Store:
         self.refresh_tokens: dict[str, Token] = {}
         self.codes: dict[str, tuple[Token, list[str]]] = {}
         self.uploads: dict[str, Upload] = {}
+        # Webhook deliveries waiting to be sent: (topic, shop domain, payload); see product_webhooks.py.
+        self.outbox: list[tuple[str, str, dict[str, Any]]] = []
         self._ids = itertools.count(1_000_001)
 
     def next_id(self) -> int:
@@ -255,6 +258,13 @@ class Store:
         with self.lock:
             for token in [t for t, info in self.access_tokens.items() if info.shop == domain]:
                 del self.access_tokens[token]
+
+    def product_changed(self, shop: EmuShop, product: Product) -> None:
+        """A product was saved: it is updated now and a products/update delivery is queued (call with the lock)."""
+        from devtools.shopify_emulator.product_webhooks import TOPIC, product_payload
+
+        product.updated_at = iso(self.clock())
+        self.outbox.append((TOPIC, shop.domain, product_payload(shop, product)))
 
     # --- media processing ---------------------------------------------------------------------
     def advance(self, media: Media) -> None:

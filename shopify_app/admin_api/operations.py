@@ -17,7 +17,8 @@ from shopify_app.admin_api.client import AdminClient
 from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopifyUserError
 
 PRODUCT_GID = "gid://shopify/Product/"
-# Shopify's limits for hosted product videos (shopify.dev "Product media" and NOTES.md).
+# Shopify's size limit for a hosted product video
+# (https://shopify.dev/docs/apps/build/online-store/product-media).
 MAX_VIDEO_BYTES = 1024**3
 
 
@@ -34,10 +35,13 @@ class MediaItem:
     video_sources: list[dict[str, Any]] = field(default_factory=list)
     duration_ms: int | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    filename: str = ""  # a Video's original file name (what it was uploaded as)
 
 
 @dataclass(frozen=True)
-class Product:
+class ShopifyProduct:
+    """A product as the Admin API describes it (the composer's own `Product` is made from it)."""
+
     id: str
     title: str
     handle: str
@@ -129,11 +133,12 @@ def _media(node: dict[str, Any]) -> MediaItem:
         video_sources=sources,
         duration_ms=node.get("duration"),
         errors=node.get("mediaErrors") or [],
+        filename=node.get("filename") or "",
     )
 
 
-def get_product(client: AdminClient, product_id: str | int, *, media_first: int = 50) -> Product:
-    # media_first (jobs area): fewer media items cost fewer points of the shop's GraphQL budget.
+def get_product(client: AdminClient, product_id: str | int, *, media_first: int = 50) -> ShopifyProduct:
+    # media_first: fewer media items cost fewer points of the shop's GraphQL budget.
     gid = product_gid(product_id)
     node = client.run("product", {"id": gid, "mediaFirst": media_first}).get("product")
     if node is None:
@@ -142,7 +147,7 @@ def get_product(client: AdminClient, product_id: str | int, *, media_first: int 
     compare_at, _ = _money(node.get("compareAtPriceRange"), "minVariantCompareAtPrice")
     if compare_at is not None and (price is None or compare_at <= price):
         compare_at = None  # Shopify reports 0.0 when no variant is on sale
-    return Product(
+    return ShopifyProduct(
         id=node["id"],
         title=node["title"],
         handle=node.get("handle") or "",
@@ -159,29 +164,44 @@ def get_product(client: AdminClient, product_id: str | int, *, media_first: int 
     )
 
 
+def _summary(node: dict[str, Any]) -> ProductSummary:
+    price, currency = _money(node.get("priceRangeV2"), "minVariantPrice")
+    preview = (((node.get("featuredMedia") or {}).get("preview") or {}).get("image") or {}).get("url")
+    return ProductSummary(
+        id=node["id"],
+        title=node["title"],
+        handle=node.get("handle") or "",
+        vendor=node.get("vendor") or "",
+        status=node.get("status") or "",
+        price=price,
+        currency=currency,
+        preview_url=preview,
+        media_count=((node.get("mediaCount") or {}).get("count")) or 0,
+    )
+
+
 def list_products(client: AdminClient, *, first: int = 25, after: str | None = None, query: str | None = None) -> ProductPage:
     if not 1 <= first <= 250:
         raise ValueError("first must be between 1 and 250 (Shopify's page size limit)")
     data = client.run("products", {"first": first, "after": after, "query": query or None})["products"]
-    products = []
-    for node in data["nodes"]:
-        price, currency = _money(node.get("priceRangeV2"), "minVariantPrice")
-        preview = (((node.get("featuredMedia") or {}).get("preview") or {}).get("image") or {}).get("url")
-        products.append(
-            ProductSummary(
-                id=node["id"],
-                title=node["title"],
-                handle=node.get("handle") or "",
-                vendor=node.get("vendor") or "",
-                status=node.get("status") or "",
-                price=price,
-                currency=currency,
-                preview_url=preview,
-                media_count=((node.get("mediaCount") or {}).get("count")) or 0,
-            )
-        )
+    products = [_summary(node) for node in data["nodes"]]
     info = data["pageInfo"]
     return ProductPage(products, bool(info["hasNextPage"]), info.get("endCursor"))
+
+
+MAX_NODES = 250  # ids per `nodes` query (Shopify's limit)
+
+
+def get_products(client: AdminClient, product_ids: list[str | int]) -> dict[str, ProductSummary]:
+    """Many products in one `nodes` query per 250 ids: {gid: summary}; unknown or deleted ones are left out."""
+    gids = list(dict.fromkeys(product_gid(p) for p in product_ids))
+    found: dict[str, ProductSummary] = {}
+    for start in range(0, len(gids), MAX_NODES):
+        data = client.run("product_nodes", {"ids": gids[start : start + MAX_NODES]})
+        for node in data.get("nodes") or []:
+            if node and node.get("__typename") == "Product":
+                found[node["id"]] = _summary(node)
+    return found
 
 
 def create_video_upload(client: AdminClient, filename: str, file_size: int, mime_type: str = "video/mp4") -> StagedTarget:
@@ -230,10 +250,14 @@ def upload_to_target(client: AdminClient, target: StagedTarget, path: Path, mime
         )
     if response.status_code >= 300:
         # The storage service answers with a short XML/plain error (e.g. EntityTooLarge); it never holds secrets.
+        # It is kept for the logs; merchants read plain words (code UPLOAD_REFUSED). 401/403: the signed target
+        # was refused (expired, say); a new target may be accepted.
+        status = response.status_code
         raise ShopifyError(
-            f"staged upload refused (HTTP {response.status_code}): {response.text[:300]}",
-            status=response.status_code,
-            retryable=False,
+            f"staged upload refused (HTTP {status}): {response.text[:300]}",
+            status=status,
+            retryable=status in (401, 403) or status >= 500,
+            code="UPLOAD_REFUSED",
         )
 
 
@@ -268,17 +292,32 @@ def get_media(client: AdminClient, media_id: str) -> MediaItem:
     return _media(node)
 
 
+def product_videos(client: AdminClient, product_id: str | int) -> list[MediaItem]:
+    """The product's videos with the file name each was uploaded as (NotFoundError: no such product)."""
+    gid = product_gid(product_id)
+    node = client.run("product_videos", {"id": gid}).get("product")
+    if node is None:
+        raise NotFoundError(f"product {gid} not found on {client.session.shop}")
+    return [_media(m) for m in (node.get("media") or {}).get("nodes") or [] if m.get("mediaContentType") == "VIDEO"]
+
+
 def wait_for_media(
     client: AdminClient,
     media_id: str,
     *,
     timeout_s: float = 600.0,
     interval_s: float = 2.0,
+    first_interval_s: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    on_poll: Callable[[int], None] | None = None,
 ) -> MediaItem:
-    """Poll until the media is READY (returned) or FAILED (`ShopifyUserError` with its mediaErrors)."""
+    """Poll until the media is READY (returned) or FAILED (`ShopifyUserError` with its mediaErrors); past
+    `timeout_s` a retryable `ShopifyError` with code MEDIA_TIMEOUT. With `first_interval_s` the waits start
+    there and double up to `interval_s` (short videos are often ready within a second). `on_poll(n)` runs
+    after the n-th poll that found the media still processing."""
     deadline = clock() + timeout_s
+    polls = 0
     while True:
         media = get_media(client, media_id)
         if media.status == "READY":
@@ -287,15 +326,11 @@ def wait_for_media(
             raise ShopifyUserError(f"Shopify could not process media {media_id}", media_errors=media.errors, code="MEDIA_FAILED")
         if clock() >= deadline:
             raise ShopifyError(f"media {media_id} still {media.status} after {timeout_s:g}s", retryable=True, code="MEDIA_TIMEOUT")
-        sleep(interval_s)
-
-
-def publish_video(client: AdminClient, product_id: str | int, path: Path, *, alt: str = "") -> MediaItem:
-    """Staged upload + attach in one go (poll with `wait_for_media` afterwards)."""
-    size = path.stat().st_size
-    target = create_video_upload(client, path.name, size)
-    upload_to_target(client, target, path)
-    return attach_media(client, product_id, target.resource_url, alt=alt)
+        polls += 1
+        if on_poll is not None:
+            on_poll(polls)
+        first = interval_s if first_interval_s is None else first_interval_s
+        sleep(min(interval_s, first * 2 ** (polls - 1)))
 
 
 def delete_media(client: AdminClient, media_ids: list[str]) -> list[str]:

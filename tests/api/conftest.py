@@ -1,3 +1,3 @@
-"""API fixtures: the jobs area's (see tests/jobs/fixtures.py)."""
+"""API fixtures: the jobs fixtures (see tests/jobs/fixtures.py)."""
 
 from tests.jobs.fixtures import credits_for, fake_cdn, fake_cdn_server, jobs_settings, tiny_product  # noqa: F401

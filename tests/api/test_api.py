@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 JOB_KEYS = {"id", "product_id", "product_title", "status", "stage_label", "progress", "error_code", "error_message",
             "video_url", "poster_url", "media_id", "published", "options", "instruction", "interpretation", "batch_id",
-            "created_at", "updated_at", "timings"}
+            "created_at", "updated_at", "timings", "product_image_url", "made_with", "replaced_by", "waiting_s",
+            "out_of_date"}
 FAST = {"duration": 2, "music": "none"}
 
 
@@ -66,7 +67,7 @@ def test_products_list_shows_thumbnails_prices_and_video_state(api, shopify_shop
     [row] = body["products"]
     assert row == {"id": product, "title": row["title"], "thumbnail_url": row["thumbnail_url"], "price": "12.50",
                    "currency": "USD", "has_video": True,
-                   "latest_job": {"id": str(job.pk), "status": "ready", "progress": 100}}
+                   "latest_job": {"id": str(job.pk), "status": "ready", "progress": 100}, "out_of_date": None}
     assert row["thumbnail_url"].startswith("http") and body["next_cursor"] is None
     without = api.get("products", has_video="false").json()["products"]
     assert product not in [p["id"] for p in without] and len(without) == 4  # the emulator's sample catalogue
@@ -103,14 +104,22 @@ def test_creating_a_job_answers_with_the_contracts_job(api, tiny_product):
     ("body", "field"),
     [
         ({"product_id": "gid://shopify/Order/1"}, "product_id"),
-        ({"product_id": "1", "template": "disco"}, "template"),
-        ({"product_id": "1", "duration": 1}, "duration"),
-        ({"product_id": "1", "music": "/etc/passwd.mp3"}, "music"),
-        ({"product_id": "1", "instruction": "make it 900 seconds long"}, "instruction"),
+        ({"product_id": "{product} "}, "product_id"),  # not trimmed into another value
+        ({"product_id": 12}, "product_id"),
+        ({"product_id": "{product}", "template": "disco"}, "template"),
+        ({"product_id": "{product}", "duration": 1}, "duration"),
+        ({"product_id": "{product}", "music": "/etc/passwd.mp3"}, "music"),
+        ({"product_id": "{product}", "instruction": "make it 900 seconds long"}, "instruction"),
+        ({"product_id": "{product}", "instruction": 900}, "instruction"),
+        ({"product_id": "{product}", "instruction": ["make it short"]}, "instruction"),
+        ({"product_id": "{product}", "cta_text": {"text": "Buy"}}, "cta_text"),
         ({}, "product_id"),
     ],
 )
-def test_bad_job_requests_are_400s_naming_the_field(api, body, field):
+def test_bad_job_requests_are_400s_naming_the_field(api, tiny_product, body, field):
+    product = tiny_product()
+    body = {k: v.format(product=product) if isinstance(v, str) else v for k, v in body.items()}
+
     response = api.post("jobs", body)
 
     assert error_of(response) == (400, "invalid")
@@ -118,10 +127,10 @@ def test_bad_job_requests_are_400s_naming_the_field(api, body, field):
     assert not VideoJob.objects.exists()
 
 
-def test_no_credits_is_a_402_before_any_work(api, shopify_shop, credits_for):
+def test_no_credits_is_a_402_before_any_work(api, shopify_shop, credits_for, tiny_product):
     credits_for(shopify_shop, 0)
 
-    response = api.post("jobs", {"product_id": "gid://shopify/Product/1"})
+    response = api.post("jobs", {"product_id": tiny_product()})
 
     assert error_of(response) == (402, "no_credits")
     assert not VideoJob.objects.exists()
@@ -198,7 +207,8 @@ def test_batches_accept_500_products_at_once_and_report_progress(api, shopify_sh
     batch = response.json()
     assert elapsed < 1.0, f"500 products took {elapsed:.2f} s"
     assert (batch["total"], batch["progress"], batch["counts"]["queued"]) == (500, 0, 500)
-    assert set(batch["jobs"][0]) == {"id", "product_id", "product_title", "status", "progress", "error_message"}
+    assert set(batch["jobs"][0]) == {"id", "product_id", "product_title", "product_image_url", "status", "progress",
+                                     "error_message"}
     assert VideoJob.objects.exclude(enqueued_at=None).count() == 2  # the rest wait for the concurrency cap
     VideoJob.objects.filter(pk__in=[j["id"] for j in batch["jobs"][:250]]).update(status=JobStatus.READY, progress=100)
     again = api.get(f"batches/{batch['id']}").json()
@@ -210,13 +220,16 @@ def test_credits_settings_templates_music_and_instruction_preview(api, shopify_s
     settings.SHOWREEL_PLANS = {"free": 10}
     credits = api.get("credits").json()
     assert credits == {"available": 10, "frozen": 0, "total": 10, "plan": "free", "monthly_allowance": 10,
+                       "plan_url": f"https://admin.shopify.com/store/{TEST_SHOP.removesuffix('.myshopify.com')}"
+                                   "/charges/showreel/pricing_plans",
                        "backend": "local", "cloud_credits": None}
 
     changed = api.put("settings", {"default_template": "luxe", "brand_primary": "#112233", "auto_publish": False})
     assert changed.status_code == 200
     assert api.get("settings").json() == {
         "default_template": "luxe", "default_aspect": "1:1", "default_duration": 15.0, "default_music": "auto",
-        "brand_primary": "#112233", "brand_secondary": "", "brand_text": "", "logo_url": None, "auto_publish": False}
+        "brand_primary": "#112233", "brand_secondary": "", "brand_text": "", "logo_url": None, "auto_publish": False,
+        "keep_current": "off", "keep_current_note": ""}
     assert error_of(api.put("settings", {"brand_text": "red"})) == (400, "invalid")
     assert error_of(api.put("settings", {"default_music": "polka-from-disk.mp3"})) == (400, "invalid")
 

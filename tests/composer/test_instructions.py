@@ -24,6 +24,17 @@ TABLE: list[tuple[str, dict[str, object]]] = [
     ("做一个十五秒的视频", {"duration": 15.0}),
     ("半分钟", {"duration": 30.0}),
     ("一分钟", {"duration": 60.0}),
+    ("eight seconds", {"duration": 8.0}),
+    ("a twelve second video", {"duration": 12.0}),
+    ("forty-five seconds", {"duration": 45.0}),
+    ("twenty five seconds", {"duration": 25.0}),
+    ("one hundred and twenty seconds", {"duration": 120.0}),
+    ("one and a half minutes", {"duration": 90.0}),
+    ("a minute and a half", {"duration": 90.0}),
+    ("十五秒", {"duration": 15.0}),
+    ("三十五秒", {"duration": 35.0}),
+    ("一百二十秒", {"duration": 120.0}),
+    ("一分半", {"duration": 90.0}),
     # aspect
     ("square", {"aspect": "1:1"}),
     ("1:1 please", {"aspect": "1:1"}),
@@ -175,3 +186,17 @@ def test_highlight_the_discount_on_a_spec_makes_the_badge_bigger_and_shows_it_fr
     loud = next(s for s in apply(interpret("highlight the discount"), spec).segments_of("text") if s.role == "badge")
     assert loud.start == 0 < badge.start
     assert loud.style.size > badge.style.size and loud.style.animation == "pop"
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("a 20-minute video", 1200.0), ("二十分钟", 1200.0),
+                                              ("make it eleven minutes, vertical", 660.0), ("1 second", 1.0)])
+def test_a_length_that_cannot_be_made_is_read_and_refused_when_applied(text: str, seconds: float) -> None:
+    from videos.composer.errors import ComposeError
+
+    # given an instruction asking for a video longer than 10 minutes (or shorter than 2 s), in words or digits
+    result = interpret(text)
+    # then it is read as that length (so the instruction preview, which applies it, can say it cannot be made)
+    assert result.changes["duration"] == seconds
+    with pytest.raises(ComposeError) as error:
+        apply(result, ComposeOptions(duration=15))
+    assert error.value.field == "options.duration"

@@ -15,7 +15,7 @@ import pytest
 
 from tests.composer.helpers import EXAMPLE_PHOTOS, REPO
 from videos.composer import ComposeError, Product, compose
-from videos.composer.fetch import FetchError, download
+from videos.media.download import DownloadError, download
 
 PNG = (EXAMPLE_PHOTOS / "cap-red-front.png").read_bytes()
 
@@ -123,8 +123,8 @@ def test_image_urls_are_downloaded_from_the_server(cdn: str, tmp_path: Path) -> 
 )
 def test_download_failures_say_whether_a_retry_can_help(cdn: str, tmp_path: Path, path: str, limit: int, timeout: float,
                                                          reason: str, retryable: bool) -> None:
-    with pytest.raises(FetchError) as error:
-        download(f"{cdn}{path}?token=secret", tmp_path, max_bytes=limit, timeout=timeout)
+    with pytest.raises(DownloadError) as error:
+        download(f"{cdn}{path}?token=secret", tmp_path / "media", max_bytes=limit, timeout_s=timeout)
     assert reason in str(error.value) and error.value.retryable is retryable
     assert "secret" not in str(error.value)  # signed query strings stay out of messages
     assert not list(tmp_path.iterdir())  # no partial file left

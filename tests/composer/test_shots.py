@@ -62,8 +62,10 @@ def test_hero_shot_is_the_featured_photo_and_comes_first() -> None:
     [
         ("slipon-blue-side.png", "1:1", "zoom_in", "contain_color"),  # cut-out: zoom into the product
         ("juice-bottle-apple-on-white.jpg", "9:16", "zoom_in", "contain_color"),  # studio shot on white
-        ("juice-bottles-row-banner.jpg", "1:1", "pan_left", "cover"),  # wide lifestyle: pan across
-        ("jeans-woman-ripped-lifestyle.jpg", "1:1", "zoom_in", "auto"),  # portrait: gentle push
+        ("juice-bottles-row-banner.jpg", "1:1", "zoom_in", "contain_blur"),  # 3.5:1 banner: shown whole
+        ("juice-bottles-row-banner.jpg", "16:9", "pan_left", "cover"),  # a little wider than 16:9: pan across
+        ("jeans-woman-ripped-lifestyle.jpg", "1:1", "zoom_in", "contain_blur"),  # portrait in a square: whole
+        ("jeans-woman-ripped-lifestyle.jpg", "4:5", "zoom_in", "auto"),  # portrait in a 4:5 frame: gentle push
     ],
 )
 def test_motion_suits_the_photo(photo: str, aspect: str, motion: str, fit: str) -> None:
@@ -75,15 +77,17 @@ def test_motion_suits_the_photo(photo: str, aspect: str, motion: str, fit: str) 
     assert (look.motion.kind, look.fit) == (motion, fit)
 
 
-def test_a_portrait_gets_a_gentler_push_than_a_cutout_and_studio_shots_fill_with_their_own_background() -> None:
+def test_a_portrait_gets_a_gentler_push_than_a_cutout_and_studio_shots_lie_on_the_same_backdrop() -> None:
     template = TEMPLATES["clean"]
     portrait = photo_look(analyse_photo(ProductImage(EXAMPLE_PHOTOS / "jeans-woman-ripped-lifestyle.jpg")), 1.0, template, 0, backdrop="#EEEEEE")
     cutout = photo_look(analyse_photo(ProductImage(EXAMPLE_PHOTOS / "cap-red-front.png")), 1.0, template, 0, backdrop="#EEEEEE")
     studio = photo_look(analyse_photo(ProductImage(EXAMPLE_PHOTOS / "juice-bottle-apple-on-white.jpg")), 1.0, template, 0, backdrop="#EEEEEE")
     assert portrait.motion.strength < cutout.motion.strength
-    assert portrait.motion.focus == "center" and cutout.motion.focus == "auto"
+    assert cutout.motion.focus == "auto"  # the product's centre
+    assert portrait.motion.focus == "auto" and portrait.fit == "contain_blur"  # the whole photo's, where it lies
     assert cutout.fill == "#EEEEEE"  # the template's backdrop behind a transparent cut-out
-    assert studio.fill == "#FFFFFF"  # the photo's own white, so its edges vanish
+    assert studio.fill == "#EEEEEE"  # the renderer cuts a studio shot out: the same backdrop as a cut-out
+    assert studio.fit == cutout.fit == "contain_color"
 
 
 def test_clips_are_trimmed_to_a_few_seconds_and_never_read_past_their_end(tiny_clip: Path) -> None:

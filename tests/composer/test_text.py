@@ -156,3 +156,43 @@ def test_bad_settings_are_clear_errors(make, field: str) -> None:
     with pytest.raises(ComposeError) as error:
         make()
     assert error.value.field == field
+
+
+@pytest.mark.parametrize("brand", [BrandSettings(), BrandSettings(primary="#FFFF00", text="#FFFFFF"),
+                                   BrandSettings(primary="#FF3B30", text="#C9A96E", secondary="#222222")])
+@pytest.mark.parametrize("template", ["clean", "bold", "luxe", "sale"])
+def test_every_text_block_keeps_a_wcag_contrast_of_4_5_whatever_is_behind_it(template, brand) -> None:
+    from videos.composer.textplan import worst_contrast
+
+    # given a video with every kind of text, in a template and brand colours
+    spec = compose(_product(price=Decimal("5"), compare_at_price=Decimal("9")), brand, ComposeOptions(template=template))
+    # then each block's text reads at 4.5:1 on its box, over black or white
+    for segment in spec.segments_of("text"):
+        assert segment.style.box, segment.role
+        assert worst_contrast(segment.style.color, segment.style.box) >= 4.5, (segment.role, segment.style)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh", "ja", "es", "fr", "de", "it", "pt", "nl", "ko"])
+@pytest.mark.parametrize("template", ["clean", "bold", "luxe", "sale"])
+def test_short_blocks_are_laid_out_snug_yet_never_need_shrinking(template, locale) -> None:
+    from videos.composer.layout import role_geometry
+    from videos.render.text import layout
+
+    # given a video with a price, a badge and a call to action in the shop's language
+    spec = compose(_product(price=Decimal("1234.5"), compare_at_price=Decimal("2000")), BrandSettings(locale=locale),
+                   ComposeOptions(template=template, emphasis="discount"))
+    for segment in spec.segments_of("text"):
+        if segment.role == "title":
+            continue
+        # then its text fits the room reserved for it at full size (unless it is longer than the role allows)
+        style = segment.style
+        widest = role_geometry(segment.role, spec.canvas, title_scale=0.1, emphasis=segment.role == "badge")["max_width"]
+        if style.max_width >= widest - 1e-6:
+            continue
+        assert layout(segment.text, style, spec.canvas.width).size == style.size, (segment.role, segment.text)
+
+
+def test_a_short_badge_reserves_only_the_room_it_needs() -> None:
+    spec = compose(_product(price=Decimal("5"), compare_at_price=Decimal("9")))
+    badge = next(s for s in spec.segments_of("text") if s.role == "badge")
+    assert badge.style.max_width < 0.3

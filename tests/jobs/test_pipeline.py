@@ -92,6 +92,33 @@ def test_regenerating_replaces_the_old_video_only_once_the_new_one_is_ready(shop
     assert refused.value.status == 409 and "newer video" in refused.value.message
 
 
+def test_the_apps_own_earlier_video_is_never_used_as_a_clip(shopify_shop, shopify_emulator, tiny_product):
+    # Given a product that already carries this app's READY video
+    product = tiny_product()
+    first = make_job(shopify_shop, product)
+    run_job(first.pk)
+    assert [v["status"] for v in videos_on(shopify_emulator, product)] == ["READY"]
+    second = make_job(shopify_shop, product)
+    # When a new video is made for it
+    assert run_job(second.pk) == JobStatus.READY
+    # Then only the photos were inputs: our own video (told by its upload name) was not taken as a clip
+    second = finished(second)
+    assert second.inputs["videos"] == [] and len(second.inputs["images"]) == 2
+
+
+def test_shopify_still_processing_past_the_limit_fails_with_a_plain_message(shopify_shop, shopify_emulator,
+                                                                            tiny_product, settings):
+    shopify_emulator.store.processing_polls = 1000
+    settings.SHOWREEL_MEDIA_TIMEOUT_S = 0
+    job = make_job(shopify_shop, tiny_product())
+
+    assert run_job(job.pk) == JobStatus.FAILED
+
+    job = finished(job)
+    assert (job.error_code, job.credit_state) == ("media_timeout", "released")
+    assert job.error_message.startswith("Shopify was still processing the video")
+
+
 def test_an_older_job_finishing_last_steps_aside_for_the_newer_video(shopify_shop, shopify_emulator, tiny_product):
     product = tiny_product()
     older = make_job(shopify_shop, product)

@@ -6,16 +6,13 @@ from typing import Any
 
 import pytest
 
-from videos.backends.nemo.backend import (
-    build_instruction,
-    collect_media,
-    detect_language,
-    draft_ready,
-    poster_time,
-)
 from videos.backends.nemo.errors import NemoProtocolError
 from videos.backends.nemo.gui_speak import translate_gui_speak
-from videos.backends.nemo.shapes import RenderStatus
+from videos.backends.nemo.inputs import collect_media
+from videos.backends.nemo.language import detect_language
+from videos.backends.nemo.output import poster_time
+from videos.backends.nemo.prompt import build_instruction
+from videos.backends.nemo.shapes import RenderStatus, draft_ready
 from videos.backends.nemo.sse import ChatEvent, ChatResult, parse_event
 from videos.spec import VideoSpec
 

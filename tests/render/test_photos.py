@@ -130,3 +130,95 @@ def test_a_preview_refuses_what_a_full_decode_refuses(tmp_path):
         preview_photo(broken, 512)
     with pytest.raises(MediaError, match="decompression bomb"):
         preview_photo(product_photo(tmp_path / "wide.png", size=(400, 300), fmt="PNG"), 512, max_pixels=1000)
+
+
+def _studio_shot(path, background=(255, 255, 255), size=240):
+    """A blue disc with a background-coloured square logo inside, anti-aliased, saved as a JPEG."""
+    from PIL import ImageDraw
+
+    big = Image.new("RGB", (size * 4, size * 4), background)
+    draw = ImageDraw.Draw(big)
+    draw.ellipse((size * 0.8, size * 0.8, size * 3.2, size * 3.2), fill=(40, 90, 220))
+    draw.rectangle((size * 1.7, size * 1.7, size * 2.3, size * 2.3), fill=background)
+    big.resize((size, size), Image.Resampling.LANCZOS).save(path, quality=85)
+    return path
+
+
+@pytest.mark.parametrize("background", [(255, 255, 255), (214, 190, 60)])
+def test_a_studio_shot_is_cut_out_with_a_soft_clean_edge_and_its_inside_kept(tmp_path, background):
+    from videos.media.cutout import cut_out
+
+    # given a JPEG of a blue disc on a plain colour, with a background-coloured logo inside the disc
+    photo = open_photo(_studio_shot(tmp_path / "studio.jpg", background))
+    # when it is cut out
+    rgba = np.asarray(cut_out(photo)).astype(int)
+    alpha = rgba[..., 3]
+    # then the background is transparent, the disc and the logo inside it opaque
+    assert alpha[:20, :20].max() == 0 and alpha[-20:, -20:].max() == 0
+    assert alpha[120, 120] == 255 and alpha[120, 70] == 255  # the logo, the disc
+    # and the edge is soft: partly transparent pixels all round the disc
+    partial = (alpha > 10) & (alpha < 245)
+    assert partial.sum() > 200
+    # and carries no fringe of the old background: the edge pixels' colour is the disc's, not a mix
+    ring = (alpha > 60) & (alpha < 245) & (np.hypot(*(np.mgrid[0:240, 0:240] - 120)) > 40)
+    assert ring.sum() > 100
+    assert np.percentile(np.abs(rgba[ring][:, :3] - (40, 90, 220)).max(axis=1), 95) <= 64  # a 50:50 mix: 107
+
+
+def test_a_busy_photo_is_not_cut_out():
+    from videos.media.cutout import cut_out
+
+    assert cut_out(open_photo(EXAMPLES / "jeans-woman-ripped-lifestyle.jpg")) is None
+
+
+def test_a_studio_shot_on_a_colour_fill_lies_on_that_fill_like_a_transparent_png(tmp_path):
+    # given a JPEG shot on white, shown on a dark colour
+    path = _studio_shot(tmp_path / "studio.jpg")
+    spec = spec_of([still(path, fit="contain_color", fill="#1C1C1C")])
+    frame = composed_frames(spec, [0])[0].astype(int)
+    # then its white is gone (the fill shows), its inside logo stays white, the disc is the disc
+    assert np.abs(frame[5, 5] - 0x1C).max() <= 3
+    assert frame[128, 128].min() >= 235
+    assert np.abs(frame[128, 70] - (40, 90, 220)).max() <= 12
+
+
+def test_a_soft_shadow_under_a_studio_shot_becomes_a_translucent_shadow_but_a_pale_label_stays(tmp_path):
+    import cv2
+
+    from videos.media.cutout import cut_out
+
+    # given a green bottle on white, a pale grey label across its whole width, and a soft grey shadow below
+    arr = np.full((300, 300, 3), 255, np.uint8)
+    shadow = np.zeros((300, 300), np.float32)
+    cv2.ellipse(shadow, (150, 262), (80, 14), 0, 0, 360, 1.0, -1)
+    shadow = cv2.GaussianBlur(shadow, (0, 0), 6) * 0.35
+    arr = (arr * (1 - shadow[..., None])).astype(np.uint8)
+    arr[40:240, 110:190] = (40, 150, 60)
+    arr[110:170, 110:190] = (232, 232, 232)  # the label: pale, neutral, reaching the bottle's edges
+    path = tmp_path / "bottle.jpg"
+    Image.fromarray(arr).save(path, quality=92)
+    # when it is cut out
+    rgba = np.asarray(cut_out(open_photo(path))).astype(int)
+    # then the label is opaque and pale, the shadow translucent black, the background clear
+    assert rgba[140, 150, 3] == 255 and rgba[140, 150, :3].min() > 200
+    assert 40 <= rgba[262, 150, 3] <= 140 and rgba[262, 150, :3].max() < 30
+    assert rgba[10, 10, 3] == 0
+
+
+def test_a_white_product_on_white_stays_whole_where_its_outline_has_a_small_break(tmp_path):
+    import cv2
+
+    from videos.media.cutout import cut_out
+
+    # given a white disc with a grey outline broken by a 3 px gap, on white
+    arr = np.full((240, 240, 3), 255, np.uint8)
+    cv2.circle(arr, (120, 120), 70, (150, 150, 150), 3)
+    arr[118:121, 185:195] = 255  # the break in the outline
+    arr[110:130, 100:140] = (40, 90, 220)  # a print on the disc
+    path = tmp_path / "white.png"
+    Image.fromarray(arr).save(path)
+    # when it is cut out
+    alpha = np.asarray(cut_out(open_photo(path)))[..., 3]
+    # then the white inside the disc stays opaque, the background outside goes
+    assert alpha[120, 160] == 255 and alpha[80, 120] == 255
+    assert alpha[10, 10] == 0 and alpha[120, 200] == 0

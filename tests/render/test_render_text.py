@@ -101,3 +101,39 @@ def test_font_licence_and_notice_ship_with_the_renderer():
     assert "SIL OPEN FONT LICENSE" in licence and "Version 1.1" in licence
     notice = (FONT_NOTICE / "NOTICE.md").read_text()
     assert "weblate-fonts" in notice and "Kurinto" in notice and "Source Sans" in notice
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "-"])
+def test_a_line_never_starts_with_a_dash_and_lines_are_balanced(dash):
+    # given a title with a spaced dash that wraps onto two lines
+    style = TextStyle(size=72, max_lines=2, max_width=0.88, uppercase=True)
+    lines = layout(f"Solidus Hoodie {dash} Red Limited Edition", style, 1080).lines
+    # then no line starts with the dash, and the two lines are about as long as each other
+    assert len(lines) == 2 and not any(line.startswith(dash) for line in lines), lines
+    lay = layout(f"Solidus Hoodie {dash} Red Limited Edition", style, 1080)
+    assert min(lay.widths) >= 0.6 * max(lay.widths), lines
+
+
+def test_cjk_lines_never_start_with_closing_or_end_with_opening_punctuation():
+    from videos.render.text import NO_LINE_END, NO_LINE_START
+
+    text = "超轻透气网面运动鞋，男女同款（夏季新款）。休闲跑步鞋、「限定」配色！"
+    for width in (0.3, 0.4, 0.5, 0.6, 0.7):
+        lines = layout(text, TextStyle(size=60, max_lines=6, max_width=width), 1080).lines
+        assert "".join(lines) == text
+        assert not any(line[0] in NO_LINE_START for line in lines[1:]), lines
+        assert not any(line[-1] in NO_LINE_END for line in lines[:-1]), lines
+
+
+def test_a_word_too_long_for_the_line_shrinks_the_text_instead_of_being_clipped():
+    lay = layout("Supercalifragilisticexpialidocious", TextStyle(size=120, max_lines=2, max_width=0.5), 1080)
+    assert max(lay.widths) <= 0.5 * 1080 and lay.size < 120 and lay.lines == ["Supercalifragilisticexpialidocious"]
+
+
+def test_thin_faces_are_only_used_where_they_stay_legible():
+    big = layout("LUXE", TextStyle(size=96, font="light", weight="light"), 1080).font.path
+    small = layout("LUXE", TextStyle(size=30, font="light", weight="light"), 1080).font.path
+    tiny = layout("LUXE", TextStyle(size=14, font="light", weight="light"), 1080).font.path
+    assert big.endswith("-ExtraLight.ttf")
+    assert small.endswith("-Light.ttf")
+    assert tiny.endswith("-Regular.ttf")

@@ -13,7 +13,7 @@ from shopify_app.admin_api.documents import (
     validate_document,
 )
 
-EXPECTED = {"file_delete", "media_status", "product", "product_attach_media", "product_videos", "products", "shop_plan", "staged_uploads_create"}
+EXPECTED = {"file_delete", "media_status", "product", "product_attach_media", "product_nodes", "product_videos", "products", "shop_plan", "staged_uploads_create"}
 
 
 def test_the_documents_live_under_shopify_app_graphql():

@@ -32,3 +32,10 @@ def test_filter_rewrites_the_record_and_is_on_the_console_handler():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "refresh %s", ("shprt_abc123",), None)
     assert RedactShopifySecrets().filter(record) and record.getMessage() == "refresh shprt_[redacted]"
     assert "shopify_redact" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_runserver_request_lines_go_through_the_redacting_handler():
+    # django.server (runserver's request lines) would otherwise keep Django's own handler, without the filter;
+    # tests/deploy/test_gunicorn.py reads the real output of runserver and gunicorn.
+    assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
+    assert not settings.LOGGING["loggers"]["django.server"]["propagate"]

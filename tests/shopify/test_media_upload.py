@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
 from shopify_app.admin_api.client import AdminClient, ShopSession
-from shopify_app.admin_api.errors import NotFoundError, ShopifyError, ShopifyUserError
+from shopify_app.admin_api.errors import (
+    NotFoundError,
+    ShopifyError,
+    ShopifyUnavailableError,
+    ShopifyUserError,
+)
 from shopify_app.admin_api.operations import (
+    MediaItem,
     StagedTarget,
     attach_media,
     create_video_upload,
     delete_media,
     get_product,
-    publish_video,
+    product_videos,
     upload_to_target,
     wait_for_media,
 )
 
 SHOP = "shop-a.myshopify.com"
+
+
+def publish_video(client: AdminClient, product_id: str, path: Path, *, alt: str = "") -> MediaItem:
+    """The pipeline's upload and attach stages in one go (the stages record a checkpoint between them)."""
+    target = create_video_upload(client, path.name, path.stat().st_size)
+    upload_to_target(client, target, path)
+    return attach_media(client, product_id, target.resource_url, alt=alt)
 
 
 @pytest.fixture
@@ -45,6 +60,33 @@ def test_video_goes_from_upload_to_ready_on_the_product(admin, shopify_emulator,
     on_product = shopify_emulator.product_media(SHOP, sneakers)
     assert [(m["kind"], m["status"], m["alt"]) for m in on_product][-1] == ("VIDEO", "READY", "Blue slip-on sneakers showcase")
     assert get_product(admin, sneakers).media[-1].id == media.id
+
+
+def test_polls_start_soon_then_back_off_to_the_interval(admin, shopify_emulator, sneakers, tiny_mp4):
+    # Given a transcode that takes several polls
+    shopify_emulator.store.processing_polls = 5
+    media = publish_video(admin, sneakers, tiny_mp4)
+    sleeps: list[float] = []
+    polls: list[int] = []
+    # When the pipeline's way of waiting is used (first look soon, then every interval)
+    ready = wait_for_media(admin, media.id, interval_s=2.0, first_interval_s=0.5, sleep=sleeps.append,
+                           on_poll=polls.append)
+    # Then the waits double from the first interval up to the interval, one progress call per wait
+    assert ready.status == "READY" and len(sleeps) >= 3
+    assert sleeps == [min(2.0, 0.5 * 2**i) for i in range(len(sleeps))]
+    assert polls == list(range(1, len(sleeps) + 1))
+
+
+def test_product_videos_lists_only_videos_with_their_upload_names(admin, sneakers, tiny_mp4):
+    # Given a product with photos and one uploaded video
+    media = publish_video(admin, sneakers, tiny_mp4)
+    # When its videos are listed
+    videos = product_videos(admin, sneakers)
+    # Then only the video comes back, typed, with the file name it was uploaded as
+    assert [(v.id, v.kind, v.filename) for v in videos] == [(media.id, "VIDEO", tiny_mp4.name)]
+    assert get_product(admin, sneakers).media[-1].filename == tiny_mp4.name  # the product query reads it too
+    with pytest.raises(NotFoundError):
+        product_videos(admin, "gid://shopify/Product/1")
 
 
 def test_non_mp4_upload_fails_with_media_errors(admin, sneakers, tmp_path):
@@ -146,3 +188,26 @@ def test_store_video_limit_fails_the_media(admin, shopify_emulator, sneakers, ti
     with pytest.raises(ShopifyUserError) as caught:
         wait_for_media(admin, media.id, interval_s=0, sleep=lambda s: None)
     assert caught.value.media_errors[0]["code"] == "FILE_STORAGE_LIMIT_EXCEEDED"
+
+
+def test_an_attach_whose_answer_is_lost_was_applied_and_is_reported_as_unavailable(admin, shopify_emulator, sneakers,
+                                                                                    tiny_mp4):
+    # Given Shopify applies the productUpdate and the connection drops before its answer
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    upload_to_target(admin, target, tiny_mp4)
+    shopify_emulator.inject("drop", target="graphql")
+
+    # Then the client reports it as "Shopify unavailable" (not repeated: it is a mutation), yet the video is there
+    with pytest.raises(ShopifyUnavailableError):
+        attach_media(admin, sneakers, target.resource_url)
+    assert [v.filename for v in product_videos(admin, sneakers)] == [tiny_mp4.name]
+
+
+def test_an_upload_target_answering_401_is_a_typed_retryable_refusal(admin, shopify_emulator, tiny_mp4):
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    shopify_emulator.inject("401", target="upload")
+
+    with pytest.raises(ShopifyError) as caught:
+        upload_to_target(admin, target, tiny_mp4)
+
+    assert (caught.value.code, caught.value.status, caught.value.retryable) == ("UPLOAD_REFUSED", 401, True)

@@ -12,7 +12,7 @@ from shopify_app.session_tokens import SessionTokenError, decode_session_token, 
 SECRET, KEY = "API Secret", "API key"
 # The public vectors use a 10-byte secret; real app secrets are longer.
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
-# vectors.md §4 (SELF-GENERATED, claims fixed at 1700000000..1700000060): a regression vector.
+# Our own vector (claims fixed at 1700000000..1700000060, not from a public source): a regression check.
 VECTOR = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL3Rlc3Qtc2hvcC5teXNob3BpZnkuY29tL2FkbWluIiwiZGVzdCI6Imh0"
     "dHBzOi8vdGVzdC1zaG9wLm15c2hvcGlmeS5jb20iLCJhdWQiOiJBUEkga2V5Iiwic3ViIjoiMSIsImV4cCI6MTcwMDAwMDA2MCwibmJmIjoxNzAw"

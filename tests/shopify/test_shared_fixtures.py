@@ -1,4 +1,4 @@
-"""The fixtures other areas use (tests/conftest.py) give a working installed shop."""
+"""The suite-wide fixtures (tests/conftest.py) give a working installed shop."""
 
 from __future__ import annotations
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-PROD_ENV = {"SHOWREEL_ENV": "production", "DJANGO_SECRET_KEY": "x" * 50,
-            "FIELD_ENCRYPTION_KEYS": "c2hvd3JlZWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWM=",
+PROD_ENV = {"SHOWREEL_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "SHOPIFY_API_KEY": "key", "SHOPIFY_API_SECRET": "secret", "SHOPIFY_EMULATOR_ENABLED": "0"}
 
 

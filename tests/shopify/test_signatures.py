@@ -1,4 +1,5 @@
-"""Query and webhook HMACs against Shopify's public vectors (/work/shared/shopify/vectors.md)."""
+"""Query and webhook HMACs against the public vectors of Shopify's own libraries
+(https://github.com/Shopify/shopify_python_api, test/session_test.py), plus a regression vector of ours."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from shopify_app.signatures import (
     webhook_hmac,
 )
 
-# Vector 1: shopify_python_api test/session_test.py::test_hmac_calculation (Shopify's documentation example).
+# shopify_python_api test/session_test.py::test_hmac_calculation (Shopify's documentation example).
 DOC_PARAMS = {
     "shop": "some-shop.myshopify.com",
     "code": "a94a110d86d2452eb3e2af4cfb8a3828",
@@ -32,14 +33,14 @@ def test_documentation_vector_signs_sorted_pairs_without_hmac():
 
 
 def test_delimiters_inside_keys_and_values_are_escaped():
-    # Vector 1b: test_hmac_calculation_with_ampersand_and_equal_sign_characters.
+    # shopify_python_api test_hmac_calculation_with_ampersand_and_equal_sign_characters.
     params = {"a": "1&b=2", "c=3&d": "4"}
     assert signing_message(params) == "a=1%26b=2&c%3D3%26d=4"
     assert query_hmac(params, "secret") == "8de3c7e965d22fa21e059868e4004f5b6fbdcef293d1622ff9408edd6325bc6b"
 
 
 def test_array_params_from_bulk_links_are_signed_as_json_lists():
-    # Vector 1c: test_param_validation_of_param_values_with_lists, as a real query string would carry it.
+    # shopify_python_api test_param_validation_of_param_values_with_lists, as a real query string would carry it.
     query = QueryDict("shop=some-shop.myshopify.com&ids[]=2&ids[]=1&hmac=b93b9f82996f6f8bf9f1b7bbddec284c8fabacdc4e12dc80550b4705f3003b1e")
     assert signing_message(query) == 'ids=["2", "1"]&shop=some-shop.myshopify.com'
     verify_query_hmac(query, "hush", max_age_s=None)
@@ -79,7 +80,7 @@ def test_fresh_timestamp_is_accepted():
 
 
 def test_webhook_vector():
-    # Vector 5 (SELF-GENERATED, regression only).
+    # Our own vector (computed here, not from a public source): a regression check only.
     body = b'{"shop_id":954889,"shop_domain":"snowdevil.myshopify.com"}'
     assert webhook_hmac(body, "hush") == "unXxOs41nqtk5v6Btqh9qz9Dh6mprKtn5eLN4XfJwSY="
     verify_webhook_hmac(body, "unXxOs41nqtk5v6Btqh9qz9Dh6mprKtn5eLN4XfJwSY=", "hush")

@@ -28,7 +28,7 @@ TIMEOUT_MS = 20_000  # a job on the test canvas takes a few seconds on 2 cores; 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One Chromium per test module (launching costs ~1 s)."""
+    """One Chromium per test module (launching is slow)."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is missing (scripts/setup.sh installs it: apt-get install chromium)")
     try:
@@ -55,7 +55,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def ui(browser, live_server, shopify_emulator, settings, tmp_path, tmp_path_factory) -> Iterator[UI]:  # noqa: ANN001
     """A fresh browser context on the live app, the emulator framing it, and a job worker for this test."""
-    # A broker queue of this test's own (videos.jobs.tasks.queue_name reads "cluster_name" at enqueue time).
+    # A broker queue of this test's own (videos.jobs.broker.queue_name reads "cluster_name" at enqueue time).
     queue = f"showreel-ui-{uuid.uuid4().hex[:8]}"
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "cluster_name": queue, "sync": False}
     settings.SHOPIFY_DEV_SESSION = True

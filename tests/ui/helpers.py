@@ -121,3 +121,46 @@ def view(page: Any, name: str) -> Any:
     section = page.locator(f'section[data-view="{name}"]')
     section.wait_for(state="visible")
     return section
+
+
+# The page's own API client (the same module instance the app uses, so the same session token).
+_API_CALL = """async ([method, path, body]) => {
+  const src = document.querySelector('script[type="module"][src*="showreel/js/app.js"]').src;
+  const { api } = await import(src.replace(/app\\.js.*$/, "api.js"));
+  return method === "GET" ? api.get(path) : api.post(path, body);
+}"""
+
+
+def api_get(page: Any, path: str) -> Any:
+    """GET /api{path} as the page does: what the figures on screen must match."""
+    return page.evaluate(_API_CALL, ["GET", path, None])
+
+
+def api_post(page: Any, path: str, body: Any = None) -> Any:
+    return page.evaluate(_API_CALL, ["POST", path, body])
+
+
+def credits_words(credits: dict[str, Any]) -> str:
+    """How the page must state the credits: what is left of the plan's monthly allowance."""
+    return f"{credits['available']} of {credits['monthly_allowance']} left this month"
+
+
+class NobodysQueue:
+    """While inside, what the API enqueues goes to a queue no worker reads (as behind a stopped cluster), so
+    jobs wait; the queue is emptied afterwards (on Redis it would otherwise outlive the test)."""
+
+    NAME = "showreel-ui-nobody"
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+
+    def __enter__(self) -> NobodysQueue:
+        self.saved = self.settings.Q_CLUSTER
+        self.settings.Q_CLUSTER = {**self.saved, "cluster_name": self.NAME}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from django_q.brokers import get_broker
+
+        self.settings.Q_CLUSTER = self.saved
+        get_broker(self.NAME).delete_queue()

@@ -1,10 +1,12 @@
 """Every API error as `{"error": {"code", "message", "retryable"?, "fields"?}}` with a 4xx status (503 only
-when Shopify itself is unavailable and a retry may help)."""
+when Shopify itself is unavailable and a retry may help). `api_exception_handler` answers for the API's views,
+`videos.api.middleware` for everything else under /api/ (Django's own 400/404/413, the plain file views)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -20,9 +22,18 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    413: "too_large",
     415: "unsupported_media_type",
     429: "too_many_requests",
 }
+TOO_LARGE = "The request is too large."
+TOO_DEEP = "The request is nested too deeply to read."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = TOO_LARGE
+    default_code = "too_large"
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -39,9 +50,24 @@ def _first_message(detail: Any, prefix: str = "") -> str:
     return f"{prefix}{detail}"
 
 
+def request_error(exc: Exception) -> tuple[int, dict[str, Any]] | None:
+    """Status and body for what Django or Python raise on a hostile request body, None for anything else."""
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        return 413, error_body("too_large", TOO_LARGE)
+    if isinstance(exc, RecursionError):
+        return 400, error_body("invalid", TOO_DEEP)
+    if isinstance(exc, SuspiciousOperation):
+        return 400, error_body("invalid", "The request could not be read.")
+    return None
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    known = request_error(exc)
+    if known is not None:
+        return Response(known[1], status=known[0])
     if isinstance(exc, ServiceError):
-        return Response(error_body(exc.code, exc.message, fields=exc.fields), status=exc.status)
+        return Response(error_body(exc.code, exc.message, fields=exc.fields, **getattr(exc, "extra", {})),
+                        status=exc.status)
     if isinstance(exc, NotFoundError):
         return Response(error_body("not_found", "That product no longer exists in your store."), status=404)
     if isinstance(exc, ShopUninstalledError):

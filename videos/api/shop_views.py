@@ -17,11 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from videos.api import serializers as s
-from videos.api.views import ShopAPIView, _validated
-from videos.composer.instructions import interpret
+from videos.api.base import ShopAPIView, validated
 from videos.composer.templates import TEMPLATES
 from videos.jobs import credits, files, preferences, services
-from videos.jobs.options import as_dict
+from videos.jobs import options as job_options
 from videos.music.library import MusicError, bed_path, list_beds
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,15 @@ class CreditsView(ShopAPIView):
             cloud = _cloud_credits()
         return Response({"available": account.available, "frozen": account.frozen, "total": account.total,
                          "plan": account.plan, "monthly_allowance": account.monthly_allowance,
+                         "plan_url": plan_url(self.shop.domain),
                          "backend": settings.VIDEO_BACKEND, "cloud_credits": cloud})
+
+
+def plan_url(shop_domain: str) -> str:
+    """The plan page Shopify hosts for apps sold through Shopify App Pricing (opened at the admin's top level).
+    https://shopify.dev/docs/apps/launch/billing/shopify-app-pricing"""
+    store = shop_domain.removesuffix(".myshopify.com")
+    return f"https://admin.shopify.com/store/{store}/charges/{settings.SHOPIFY_APP_HANDLE}/pricing_plans"
 
 
 def _cloud_credits() -> dict | None:
@@ -62,7 +69,7 @@ class SettingsView(ShopAPIView):
 
     @extend_schema(request=s.SettingsSerializer, responses={200: s.SettingsSerializer})
     def put(self, request: Request) -> Response:
-        data = _validated(s.SettingsSerializer, request.data).validated_data
+        data = validated(s.SettingsSerializer, request.data).validated_data
         return Response(settings_payload(preferences.update_settings(self.shop, dict(data)), request))
 
 
@@ -71,7 +78,7 @@ class LogoView(ShopAPIView):
 
     @extend_schema(request={"multipart/form-data": s.LogoSerializer}, responses={200: s.SettingsSerializer})
     def post(self, request: Request) -> Response:
-        upload = _validated(s.LogoSerializer, request.data).validated_data["logo"]
+        upload = validated(s.LogoSerializer, request.data).validated_data["logo"]
         limit = settings.SHOWREEL_LOGO_MAX_BYTES
         content = upload.read(limit + 1)
         return Response(settings_payload(preferences.save_logo(self.shop, content), request))
@@ -101,8 +108,9 @@ class MusicView(ShopAPIView):
 class InstructionPreviewView(ShopAPIView):
     @extend_schema(request=s.InstructionSerializer, responses={200: s.InterpretationSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(s.InstructionSerializer, request.data).validated_data
-        return Response(as_dict(interpret(data["instruction"])))
+        data = validated(s.InstructionSerializer, request.data).validated_data
+        # Checked against the shop's defaults, as a new video would be: "100 minutes" is a field error here.
+        return Response(job_options.interpretation(data["instruction"], services.default_options(self.shop)))
 
 
 # --- plain Django views: <audio>/<video>/<img> cannot send the session token ----------------------

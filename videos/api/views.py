@@ -1,90 +1,39 @@
-"""Jobs, batches and products: the API the embedded UI calls (contract: docs/api.md and /api/schema/).
+"""Jobs, batches and products: the API the embedded UI calls (contract: /api/schema/).
 
 Every view reads and writes through `request.user.shop` (the shop the session token names), so another
 shop's id is simply not found."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from shopify_app import services as shopify_services
-from shopify_app.admin_api import operations
-from shopify_app.admin_api.errors import ShopifyError
-from shopify_app.authentication import IsShopUser, SessionTokenAuthentication
+from videos.api import selectors as api_selectors
 from videos.api import serializers as s
-from videos.api.errors import api_exception_handler
+from videos.api.base import ShopAPIView, validated
 from videos.jobs import selectors, services
 from videos.jobs.errors import ServiceError
-from videos.jobs.models import JobBatch, VideoJob
-
-PRODUCTS_PER_PAGE = 25
-
-
-class ShopAPIView(APIView):
-    authentication_classes = [SessionTokenAuthentication]
-    permission_classes = [IsShopUser]
-    parser_classes = [JSONParser]
-
-    def get_exception_handler(self):  # noqa: ANN201 (DRF's hook)
-        return api_exception_handler
-
-    @property
-    def shop(self):  # noqa: ANN201
-        return self.request.user.shop
-
-    def job_or_404(self, job_id: str) -> VideoJob:
-        job = selectors.job_for(self.shop, job_id)
-        if job is None:
-            raise ServiceError("not_found", "This video does not exist (or belongs to another store).", status=404)
-        return job
-
-    def job_response(self, job: VideoJob, status: int = 200) -> Response:
-        return Response(s.JobSerializer(job, context={"request": self.request}).data, status=status)
-
-
-def _validated(serializer_class: type, data: Any) -> Any:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer
+from videos.jobs.models import JobBatch
 
 
 class ProductListView(ShopAPIView):
     @extend_schema(parameters=[s.ProductFilterSerializer], responses={200: s.ProductListSerializer})
     def get(self, request: Request) -> Response:
-        params = _validated(s.ProductFilterSerializer, request.query_params).validated_data
-        client = shopify_services.admin_client(self.shop)
-        after = params.get("after") or None
-        try:
-            page = operations.list_products(client, first=PRODUCTS_PER_PAGE, after=after, query=params.get("query") or None)
-        except ShopifyError as exc:
-            if after and not exc.retryable and exc.status is None:
-                raise ServiceError("invalid_cursor", "That page of products is no longer available; start from the "
-                                   "first page.", fields={"after": ["unknown cursor"]}) from None
-            raise
-        ids = [p.id for p in page.products]
-        latest = selectors.latest_jobs(self.shop, ids)
-        with_video = selectors.products_with_video(self.shop, ids)
-        products = []
-        for product in page.products:
-            has_video = product.id in with_video
-            if params.get("has_video") is not None and params["has_video"] != has_video:
-                continue
-            job = latest.get(product.id)
-            products.append({
-                "id": product.id, "title": product.title, "thumbnail_url": product.preview_url,
-                "price": str(product.price) if product.price is not None else None, "currency": product.currency,
-                "has_video": has_video,
-                "latest_job": {"id": job.pk, "status": job.status, "progress": job.progress} if job else None,
-            })
-        next_cursor = page.end_cursor if page.has_next_page else None
-        return Response(s.ProductListSerializer({"products": products, "next_cursor": next_cursor}).data)
+        params = validated(s.ProductFilterSerializer, request.query_params).validated_data
+        page = api_selectors.product_page(self.shop, query=params.get("query") or None,
+                                          after=params.get("after") or None, has_video=params.get("has_video"))
+        return Response(s.ProductListSerializer(page).data)
+
+
+class ProductDetailView(ShopAPIView):
+    @extend_schema(responses={200: s.ProductDetailSerializer, 404: s.ErrorSerializer})
+    def get(self, request: Request, product_id: int) -> Response:
+        return Response(s.ProductDetailSerializer(asdict(api_selectors.product(self.shop, product_id))).data)
 
 
 class JobPages(CursorPagination):
@@ -95,7 +44,7 @@ class JobPages(CursorPagination):
 class JobListView(ShopAPIView):
     @extend_schema(operation_id="jobs_list", parameters=[s.JobFilterSerializer], responses={200: s.JobListSerializer})
     def get(self, request: Request) -> Response:
-        params = _validated(s.JobFilterSerializer, request.query_params).validated_data
+        params = validated(s.JobFilterSerializer, request.query_params).validated_data
         product_id = params.get("product_id")
         jobs = selectors.shop_jobs(self.shop, status=params.get("status"),
                                    product_id=services.normalise_product_id(product_id) if product_id else None)
@@ -104,11 +53,16 @@ class JobListView(ShopAPIView):
         results = s.JobSerializer(page, many=True, context={"request": request}).data
         return Response({"results": results, "next": paginator.get_next_link()})
 
-    @extend_schema(request=s.JobCreateSerializer, responses={201: s.JobSerializer, 402: s.ErrorSerializer})
+    @extend_schema(request=s.JobCreateSerializer, responses={201: s.JobSerializer, 402: s.ErrorSerializer,
+                                                             404: s.ErrorSerializer, 409: s.ErrorSerializer,
+                                                             422: s.ErrorSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(s.JobCreateSerializer, request.data)
+        data = validated(s.JobCreateSerializer, request.data)
+        product = api_selectors.product_for_new_job(self.shop, data.validated_data["product_id"])
+        photo = product.images[0].image_url if product.images else ""
         job = services.create_job(self.shop, data.validated_data["product_id"], data.option_values(),
-                                  data.validated_data.get("instruction", ""))
+                                  data.validated_data.get("instruction", ""), one_at_a_time=True,
+                                  product_card=(product.title, photo or ""))
         return self.job_response(job, 201)
 
 
@@ -140,7 +94,7 @@ class JobEditView(ShopAPIView):
     @extend_schema(request=s.EditSerializer, responses={201: s.JobSerializer, 402: s.ErrorSerializer})
     def post(self, request: Request, job_id: str) -> Response:
         source = self.job_or_404(job_id)
-        data = _validated(s.EditSerializer, request.data)
+        data = validated(s.EditSerializer, request.data)
         return self.job_response(services.edit_job(source, data.validated_data["instruction"]), 201)
 
 
@@ -151,9 +105,14 @@ def batch_payload(batch: JobBatch) -> dict[str, Any]:
 
 
 class BatchListView(ShopAPIView):
+    """A batch is accepted whole, unlike a single job (which is refused early when its product is gone or has
+    no photos): the ids come from the admin's own product selection, and a product that turns out unusable
+    fails alone, with its reason in the batch's per-product list and its credit released, without holding
+    back the others or making the merchant fix a selection of hundreds before any video starts."""
+
     @extend_schema(request=s.BatchCreateSerializer, responses={201: s.BatchSerializer, 402: s.ErrorSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(s.BatchCreateSerializer, request.data)
+        data = validated(s.BatchCreateSerializer, request.data)
         batch = services.create_batch(self.shop, data.validated_data["product_ids"], data.option_values(),
                                       data.validated_data.get("instruction", ""))
         return Response(batch_payload(batch), status=201)

@@ -3,7 +3,8 @@
 Hero shot first (the featured photo), then the other photos with the clips spread among them, near-duplicate
 photos dropped; shot lengths that fill the duration exactly with cuts on the music's beats; motion chosen
 per photo; the template's transitions, type and music; title, price, badge and call to action laid out
-inside the safe area. Plain functions only: the CLI, the job pipeline and the API all call this.
+inside the safe area, and each shot's product framed clear of them. Plain functions only: the CLI, the
+job pipeline and the API all call this.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from videos.composer.brand import BrandSettings, ComposeOptions, brand_dict, options_dict
 from videos.composer.errors import ComposeError
+from videos.composer.layout import Box, overlay_box, product_frame, text_box
 from videos.composer.product import Product, ProductVideo
 from videos.composer.shots import PhotoInfo, analyse_photo, clip_length, drop_near_duplicates, photo_look
 from videos.composer.templates import Template, get_template
@@ -21,7 +23,18 @@ from videos.composer.textplan import Palette, TextPlan, all_texts, layout_texts,
 from videos.composer.timing import MIN_SHOT_S, Slot, beat_grid, plan_cuts
 from videos.media.errors import MediaError
 from videos.music.library import Music, MusicError, resolve_music
-from videos.spec import AudioSegment, Canvas, ClipSegment, ImageSegment, Track, Transition, VideoSpec
+from videos.render.transitions import ZOOM_AMOUNT
+from videos.spec import (
+    AudioSegment,
+    Canvas,
+    ClipSegment,
+    ImageSegment,
+    OverlaySegment,
+    TextSegment,
+    Track,
+    Transition,
+    VideoSpec,
+)
 
 COMPOSER_VERSION = 1
 MAX_SHOTS = 60
@@ -108,13 +121,15 @@ def assemble(ingredients: Ingredients, options: ComposeOptions) -> VideoSpec:
     if beat and not plan.snapped:
         notes.append("cuts could not all land on the beat with these shot lengths")
 
-    video = _video_track(media, plan.cuts, duration, canvas, template, colors, options, music)
     texts = shown_texts(ingredients.texts, options)
     logo = _logo(brand) if options.show_logo else None
     text_segments, overlays = layout_texts(
         texts, cuts=plan.cuts, duration=duration, canvas=canvas, template=template, colors=colors,
         font=brand.font, emphasis=options.emphasis == "discount" or template.badge_emphasis, logo=logo,
+        side_by_side=not _slides(template, len(media) - 1),
     )
+    boxes = text_boxes(text_segments, overlays, canvas, logo[1] if logo else 1.0)
+    video = _video_track(media, plan.cuts, duration, canvas, template, colors, options, music, boxes)
     tracks = [Track(kind="video", segments=video)]
     if text_segments:
         tracks.append(Track(kind="text", segments=text_segments))
@@ -223,8 +238,48 @@ def _transitions(template: Template, cuts: list[float], duration: float, pace: f
     return result
 
 
+def _slides(template: Template, index: int) -> bool:
+    """Whether shot `index` slides in sideways (the transitions are the template's, cycled; see
+    `_transitions`)."""
+    return index > 0 and template.transitions[(index - 1) % len(template.transitions)] in ("slide_left", "slide_right")
+
+
+def text_boxes(texts: list[TextSegment], overlays: list[OverlaySegment], canvas: Canvas,
+               logo_aspect: float) -> list[tuple[float, float, Box]]:
+    """(start, end, worst-case box) of every text block and the logo."""
+    boxes = [(t.start, t.end, text_box(t.style, canvas)) for t in texts]
+    return boxes + [(o.start, o.end, overlay_box(o, canvas, logo_aspect)) for o in overlays]
+
+
+FULL_PHOTO = (0.0, 0.0, 1.0, 1.0)
+# A contained photo moves between the text blocks when it keeps at least this share of its height there;
+# smaller, it stays centred and the text lies on its cards over it.
+FRAMED_PHOTO_SHARE = 0.7
+
+
+def _shown_height(frame: tuple[float, float, float, float] | None, photo: PhotoInfo, canvas: Canvas,
+                  zoom: float) -> float:
+    """The height (canvas fractions) of a whole photo contained in `frame` (None: the canvas), at rest."""
+    x0, y0, x1, y1 = frame or FULL_PHOTO
+    width, height = (x1 - x0) * canvas.width / zoom, (y1 - y0) * canvas.height / zoom
+    return min(height, width / photo.aspect) / canvas.height
+
+
+def _frame(boxes: list[tuple[float, float, Box]], start: float, end: float, zoomed: bool, sliding: bool,
+           region: tuple[float, float, float, float], photo: PhotoInfo, canvas: Canvas):
+    """The frame for `region` of a photo (its product, or all of it) in a shot shown from `start` to
+    `end`: clear of every block shown meanwhile (also during the extra scale of a zoom transition into or
+    out of it, when `zoomed`; and across the frame when it slides in or out sideways, when `sliding`)."""
+    shown = [box for s, e, box in boxes if s < end - 1e-6 and start < e - 1e-6]
+    x0, y0, x1, y1 = region
+    aspect = max(1e-3, (x1 - x0) * photo.width) / max(1e-3, (y1 - y0) * photo.height)
+    return product_frame(shown, 1.0 + ZOOM_AMOUNT if zoomed else 1.0, product_aspect=aspect,
+                         canvas_aspect=canvas.width / canvas.height, bands_only=sliding)
+
+
 def _video_track(media: list[Media], cuts: list[float], duration: float, canvas: Canvas, template: Template,
-                 colors: Palette, options: ComposeOptions, music: Music | None) -> list[ImageSegment | ClipSegment]:
+                 colors: Palette, options: ComposeOptions, music: Music | None,
+                 boxes: list[tuple[float, float, Box]]) -> list[ImageSegment | ClipSegment]:
     transitions = _transitions(template, cuts, duration, options.pace)
     edges = [0.0, *cuts, duration]
     segments: list[ImageSegment | ClipSegment] = []
@@ -240,8 +295,18 @@ def _video_track(media: list[Media], cuts: list[float], duration: float, canvas:
             ))
         else:
             look = photo_look(item, canvas.width / canvas.height, template, i, backdrop=colors.backdrop)
+            kinds = {transitions[i].kind, transitions[i + 1].kind if i + 1 < len(media) else "cut"}
+            zoomed, sliding = "zoom" in kinds, bool(kinds & {"slide_left", "slide_right"})
+            frame = None
+            if look.fit == "contain_color":
+                frame = _frame(boxes, start, end, zoomed, sliding, item.bbox, item, canvas)
+            elif look.fit == "contain_blur":  # a whole photo between the text, unless that shrinks it much
+                frame = _frame(boxes, start, end, zoomed, sliding, FULL_PHOTO, item, canvas)
+                framed = _shown_height(frame, item, canvas, 1.0 + look.motion.strength)
+                if framed < FRAMED_PHOTO_SHARE * _shown_height(None, item, canvas, 1.0):
+                    frame = None
             segments.append(ImageSegment(
                 source=str(item.path), start=_t(start), duration=_t(end - start), motion=look.motion, fit=look.fit,
-                fill=look.fill, transition=transitions[i], alt=item.alt,
+                fill=look.fill, transition=transitions[i], alt=item.alt, frame=frame,
             ))
     return segments

@@ -23,11 +23,11 @@ from videos.music.library import BEDS, MOOD_SYNONYMS
 from videos.spec import VideoSpec
 
 PACE_STEP = 1.5
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_EN_NUMBERS = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45,
-               "fifty": 50, "sixty": 60, "ninety": 90, "one": 1, "two": 2, "three": 3}
+# Number words: "eight", "forty-five", "one hundred and twenty" (text2num); "十五", "一百二十" (cn2an).
+_EN_WORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+            r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 _QUOTES = r"'([^']+)'|\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』"
-_SPLIT = re.compile(r"[,;.!?，。；！？、\n]+|\s+(?:and|then|also|plus)\s+|和|并且|然后|再|同时")
+_SPLIT = re.compile(r"[,;.!?，。；！？、\n]+|\s+(?:and(?!\s+a\s+half\b)(?<!hundred and)|then|also|plus)\s+|和|并且|然后|再|同时")
 _FILLER_WORDS = set(
     ["a", "an", "the", "it", "its", "it's", "this", "that", "video", "videos", "clip", "film", "please", "pls", "make", "create", "generate", "produce", "want", "i", "i'd", "me", "my", "we", "our", "us", "product", "products", "showcase", "showcasing", "for", "of", "to", "with", "in", "on", "at", "be", "is", "are", "should", "would", "like", "can", "you", "could", "just", "some", "use", "using", "give", "set", "change", "turn", "into", "version", "one", "let's", "lets", "have", "more", "bit", "little", "slightly", "kind", "style", "look", "feel", "really", "very", "so", "nice", "good", "great", "new", "also", "add", "put", "show"]
 )
@@ -51,20 +51,26 @@ class Interpretation:
         return not self.changes
 
 
-def _cn_number(text: str) -> float:
-    """'30', '十五', '三十', '二十五', '九十' -> the number."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return float((_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0))
-    return float(_CN_DIGITS.get(text, 0))
+def _number(raw: str) -> float | None:
+    """'30', '2.5', 'eight', 'forty-five', '十五', '一百二十' -> the number; None when it is not one."""
+    raw = raw.strip().lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        return float(raw)
+    try:
+        if raw.isascii():
+            from text_to_num import text2num
+
+            return float(text2num(re.sub(r"[\s-]+", " ", raw), "en"))
+        import cn2an
+
+        return float(cn2an.cn2an(raw, "smart"))
+    except (ValueError, TypeError, KeyError):  # both libraries raise ValueError for a non-number
+        return None
 
 
-def _seconds(match: re.Match[str], scale: float = 1.0) -> list[Change]:
-    raw = match.group("n").lower()
-    value = _EN_NUMBERS.get(raw) if raw in _EN_NUMBERS else _cn_number(raw)
-    return [("duration", float(value) * scale)]
+def _seconds(match: re.Match[str], scale: float = 1.0, extra: float = 0.0) -> list[Change]:
+    value = _number(match.group("n"))
+    return [] if value is None else [("duration", (value + extra) * scale)]
 
 
 _MOOD_WORDS = {word: mood for mood, words in MOOD_SYNONYMS.items() for word in (mood, *words)}
@@ -74,8 +80,8 @@ _BED_NAMES = "|".join(bed.name for bed in BEDS)
 _TEMPLATE_WORDS = {"clean": "clean", "minimal": "clean", "简洁": "clean", "简约": "clean", "bold": "bold", "醒目": "bold",
                    "大胆": "bold", "luxe": "luxe", "luxury": "luxe", "奢华": "luxe", "高级感": "luxe", "sale": "sale",
                    "promo": "sale", "促销": "sale", "特卖": "sale", **{name: name for name in TEMPLATES}}
-_NUM = r"(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) + r")"
-_CN_NUM = r"(?P<n>\d+|[一二两三四五六七八九十]{1,3})"
+_NUM = rf"(?P<n>\d+(?:\.\d+)?|{_EN_WORD}(?:(?:\s+|-|\s+and\s+){_EN_WORD})*)"
+_CN_NUM = r"(?P<n>\d+|[零一二两三四五六七八九十百]{1,6})"
 
 # (pattern, changes) in priority order: earlier patterns claim their words first.
 _RULES: list[tuple[str, Callable[[re.Match[str]], list[Change]]]] = [
@@ -89,6 +95,8 @@ _RULES: list[tuple[str, Callable[[re.Match[str]], list[Change]]]] = [
      r"|突出(?:折扣|优惠|打折|降价)|强调(?:折扣|优惠|打折|降价)", lambda m: [("emphasis", "discount")]),
     # Duration.
     (r"\bhalf\s+a\s+minute\b|半分钟", lambda m: [("duration", 30.0)]),
+    (r"\b(?:a|one)\s+minute\s+and\s+a\s+half\b|一分半钟?", lambda m: [("duration", 90.0)]),
+    (rf"\b{_NUM}\s+and\s+a\s+half\s+minutes?\b", lambda m: _seconds(m, 60.0, 0.5)),
     (r"\b(?:a|one)\s+minute\b|一分钟", lambda m: [("duration", 60.0)]),
     (rf"\b{_NUM}\s*(?:-|\s)?\s*(?:seconds?|secs?|s)\b(?:\s+long)?", _seconds),
     (rf"\b{_NUM}\s*(?:-|\s)?\s*(?:minutes?|mins?)\b(?:\s+long)?", lambda m: _seconds(m, 60.0)),
@@ -108,8 +116,10 @@ _RULES: list[tuple[str, Callable[[re.Match[str]], list[Change]]]] = [
     (r"\b(?:no|without|remove(?: the)?|drop(?: the)?|turn off(?: the)?|kill(?: the)?)\s+(?:background\s+)?(?:music|soundtrack|audio|sound)\b"
      r"|\b(?:mute(?:d)?|silent)\b|不要(?:背景)?音乐|去掉(?:背景)?音乐|去除(?:背景)?音乐|无(?:背景)?音乐|关掉音乐|静音|没有音乐",
      lambda m: [("music", "none")]),
-    (rf"\b(?P<w>{_EN_MOODS})\b(?:\s+(?:background\s+)?(?:music|track|song|soundtrack|tune|vibe|mood))?|(?P<c>{_CN_MOODS})(?:的)?(?:背景)?(?:音乐|配乐)?",
-     lambda m: [("music", "mood:" + _MOOD_WORDS[(m.group("w") or m.group("c")).lower()])]),
+    # "音乐要欢快" (music first, then the mood) is one phrase, so "音乐" is not left over as not understood.
+    (rf"\b(?P<w>{_EN_MOODS})\b(?:\s+(?:background\s+)?(?:music|track|song|soundtrack|tune|vibe|mood))?|(?P<c>{_CN_MOODS})(?:的)?(?:背景)?(?:音乐|配乐)?"
+     rf"|(?:背景)?(?:音乐|配乐)(?:要|是|用|选|更|要求|风格)*(?P<c2>{_CN_MOODS})",
+     lambda m: [("music", "mood:" + _MOOD_WORDS[(m.group("w") or m.group("c") or m.group("c2")).lower()])]),
     (rf"\b(?:music|track|song)\s*:?\s*(?P<b>{_BED_NAMES})\b|\b(?P<b2>{_BED_NAMES})\s+(?:music|track|song)\b",
      lambda m: [("music", m.group("b") or m.group("b2"))]),
     (r"\b(?:add|with|include|put|some)\s+(?:some\s+)?(?:background\s+)?music\b|\bbackground music\b|\bmusic\b"

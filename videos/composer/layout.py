@@ -140,21 +140,56 @@ def role_geometry(role: Role, canvas: Canvas, *, title_scale: float, emphasis: b
     }
 
 
-def logo_overlay(source: str, start: float, duration: float, canvas: Canvas, logo_aspect: float, *, above: float) -> OverlaySegment:
-    """The logo centred horizontally, its bottom a gap above `above` (the CTA's top), within the safe area:
-    about 30 % of the shorter side wide, never taller than 20 % of the canvas."""
+def logo_overlay(source: str, start: float, duration: float, canvas: Canvas, logo_aspect: float, *,
+                 x: float = 0.5, above: float | None = None) -> OverlaySegment:
+    """The logo centred on `x`, at the top of the text band (the stacked end card: the product below it,
+    the call to action at the bottom) or, with `above`, just above that (the call to action's top, in a
+    side column): about 30 % of the shorter side wide, never taller than 14 % of the canvas, nor wider
+    than its column."""
     top, _ = text_band(canvas)
     unit = min(canvas.width, canvas.height)
-    width_px = 0.3 * unit
-    height_px = width_px / logo_aspect
-    room = max(0.05, above - GAP - top) * canvas.height
-    cap = min(0.2 * canvas.height, room)
-    if height_px > cap:
-        width_px = cap * logo_aspect
-        height_px = cap
-    width_px = min(width_px, (1 - 2 * SAFE_MARGIN) * canvas.width)
-    height_px = width_px / logo_aspect
-    half_h = height_px / 2 / canvas.height
-    y = max(top + half_h, above - GAP - half_h)
-    y = min(y, 1 - SAFE_MARGIN - half_h)
-    return OverlaySegment(source=source, start=start, duration=duration, x=0.5, y=y, width=width_px / canvas.width, fade=0.4)
+    column = 2 * min(x - SAFE_MARGIN, 1 - SAFE_MARGIN - x) * canvas.width
+    width_px = min(0.3 * unit, 0.14 * canvas.height * logo_aspect, column)
+    half_h = width_px / logo_aspect / 2 / canvas.height
+    y = top + half_h if above is None else max(top + half_h, above - GAP - half_h)
+    return OverlaySegment(source=source, start=start, duration=duration, x=x, y=y,
+                          width=width_px / canvas.width, fade=0.4)
+
+
+def product_frame(boxes: list[Box], zoom: float = 1.0, *, product_aspect: float | None = None,
+                  canvas_aspect: float = 1.0, bands_only: bool = False) -> tuple[float, float, float, float]:
+    """Where a cut-out product may be while these text blocks show, as (x0, y0, x1, y1) canvas fractions:
+    the safe area less the bands the blocks take at the top and bottom (and a gap), or, when it lets a
+    product of `product_aspect` (width / height) be larger, a centred column between blocks that sit to
+    one side (a badge in a corner), or the room to the left of blocks on the right (a side column); only
+    the bands with `bands_only` (a shot that slides in or out sideways passes under any side block). `zoom` is a transition's extra scale about the canvas centre: the frame shrinks so the
+    product stays clear then too."""
+    candidates = [_band(boxes)]
+    right = [b for b in boxes if b.x0 > 0.5]
+    left = [b for b in boxes if b.x1 < 0.5]
+    if (right or left) and product_aspect and not bands_only:
+        x0, y0, x1, y1 = _band([b for b in boxes if b not in right and b not in left])
+        half = min([b.x0 - 0.5 for b in right] + [0.5 - b.x1 for b in left]) - GAP
+        if half > 0.05:  # a centred column between them
+            candidates.append((max(x0, 0.5 - half), y0, min(x1, 0.5 + half), y1))
+        if right and not left:  # or all the room to their left (the wide end card)
+            edge = min(b.x0 for b in right) - GAP
+            candidates.append((SAFE_MARGIN, y0, edge, y1))
+
+    def size(frame: tuple[float, float, float, float]) -> float:  # the product's height there, in canvas widths
+        width, height = frame[2] - frame[0], (frame[3] - frame[1]) / canvas_aspect
+        return min(height, width / product_aspect) if product_aspect else width * height
+
+    x0, y0, x1, y1 = max(candidates, key=size)
+    if zoom > 1.0:  # keep every point of the frame, scaled about the centre, inside the original frame
+        y0, y1 = max(0.5 + (y0 - 0.5) / zoom, y0), min(0.5 + (y1 - 0.5) / zoom, y1)
+        x0, x1 = max(0.5 + (x0 - 0.5) / zoom, x0), min(0.5 + (x1 - 0.5) / zoom, x1)
+        if y1 <= y0:
+            y0, y1 = 0.5 - 0.05, 0.5 + 0.05
+    return (round(x0, 4), round(y0, 4), round(x1, 4), round(y1, 4))
+
+
+def _band(boxes: list[Box]) -> tuple[float, float, float, float]:
+    y0 = max([b.y1 + GAP for b in boxes if (b.y0 + b.y1) / 2 < 0.5], default=SAFE_MARGIN)
+    y1 = min([b.y0 - GAP for b in boxes if (b.y0 + b.y1) / 2 >= 0.5], default=1 - SAFE_MARGIN)
+    return SAFE_MARGIN, y0, 1 - SAFE_MARGIN, y1

@@ -1,6 +1,6 @@
 """The product a video is about, from Shopify's Admin GraphQL shape or a simpler flat JSON.
 
-Admin shape (API 2026-07, see shared/shopify/admin-2026-07.graphql: `Product`, `MediaImage`, `Video`,
+Admin shape (API 2026-07, https://shopify.dev/docs/api/admin-graphql/2026-07: `Product`, `MediaImage`, `Video`,
 `ProductVariant`): `title`, `descriptionHtml`, `vendor`, `tags`, `priceRangeV2 { minVariantPrice { amount
 currencyCode } }`, `variants { nodes { price compareAtPrice } }` (Money scalars: decimal strings),
 `featuredMedia`, `media { nodes { mediaContentType alt ... on MediaImage { image { url altText } }
@@ -10,25 +10,36 @@ Connections may also come as `edges[].node`; the document may be wrapped in `dat
 Flat shape: {"title", "description", "price", "compare_at_price", "currency", "vendor", "tags",
 "images": ["a.png" | {"path" | "url", "alt"}], "videos": ["clip.mp4" | {"path" | "url"}]}.
 
-Local paths are relative to the JSON file's folder; http(s) URLs are downloaded (see `fetch.py`).
+Local paths are relative to the JSON file's folder; http(s) URLs are downloaded (videos/media/download.py),
+from any host: the file is the operator's own input.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import mimetypes
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from videos.composer.errors import ComposeError
-from videos.composer.fetch import FetchError, download, is_url
+from videos.media.download import DownloadError, download, is_url
+
+if TYPE_CHECKING:
+    import httpx  # only a type here; the download loads it when a URL is given
 
 VIDEO_MIME_PREFERENCE = ("video/mp4", "video/quicktime", "video/webm")
 _VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm"}
+DOWNLOAD_MAX_BYTES = 200 * 1024 * 1024
+DOWNLOAD_TIMEOUT_S = 30.0
+# Extensions kept from a URL or inferred from the Content-Type (Shopify's CDN serves the original format).
+_KNOWN_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".webm", ".m4v", ".mp3", ".wav", ".m4a", ".aac"}
 
 
 @dataclass(frozen=True)
@@ -155,9 +166,11 @@ class _MediaLoader:
             if self.download_dir is None:
                 self.download_dir = Path(tempfile.mkdtemp(prefix="showreel-product-"))
             self.count += 1
+            folder, index = self.download_dir, self.count
             try:
-                return download(ref, self.download_dir, index=self.count)
-            except FetchError as exc:
+                return download(ref, lambda response: folder / _download_name(response, index),
+                                max_bytes=DOWNLOAD_MAX_BYTES, timeout_s=DOWNLOAD_TIMEOUT_S).path
+            except DownloadError as exc:
                 raise ComposeError(where, f"download failed: {exc}") from exc
         if "://" in ref:
             raise ComposeError(where, f"unsupported URL {ref!r} (only http, https or a local path)")
@@ -170,6 +183,18 @@ class _MediaLoader:
     def finish(self, product: Product) -> None:
         if not product.images and not product.videos:
             raise ComposeError("product.media", "the product has no photos or videos to show")
+
+
+def _download_name(response: httpx.Response, index: int) -> str:
+    """`001-<name from the URL>.<extension>`, the extension from the Content-Type when the URL has none."""
+    name = Path(unquote(response.url.path)).name
+    stem, suffix = os.path.splitext(name)
+    if suffix.lower() not in _KNOWN_SUFFIXES:
+        content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        guessed = mimetypes.guess_extension(content_type) or ""
+        suffix = guessed if guessed in _KNOWN_SUFFIXES else suffix
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)[:60] or "media"
+    return f"{index:03d}-{stem}{suffix.lower()}"
 
 
 def _unwrap(data: dict[str, Any]) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from videos.composer.product import ProductImage, ProductVideo
 from videos.composer.templates import Template
 from videos.media.errors import MediaError
 from videos.media.images import border_color, has_transparency, preview_photo, product_bbox
+from videos.media.phash import perceptual_hash
 from videos.spec import Fit, Motion
 
 # Perceptual-hash distance (of 64 bits) at or below which two photos count as the same shot: a resized,
@@ -22,9 +23,13 @@ from videos.spec import Fit, Motion
 NEAR_DUPLICATE_BITS = 8
 # A photo this much wider (or taller) than the canvas is panned across rather than zoomed.
 PAN_RATIO = 1.3
+# Beyond this, panning would show too little of it at a time: it is contained instead.
+MAX_PAN_RATIO = 2.0
+# Beyond this (and short of panning), a photo is contained rather than cropped: the renderer's "auto" rule.
+CONTAIN_RATIO = 1.2
 _PLAIN_BACKGROUND_AREA = 0.9  # a product bbox smaller than this share of the frame: a plain-background shot
 # Photos are analysed at this size: the analyses look at 256 px (bbox, border) or 32 px (phash) anyway, and
-# a full-size decode and alpha-composite of each photo was a third of a 6 s video's CPU time in bench_pipeline.
+# a full-size decode and alpha-composite of each photo would be a large share of a video's CPU time.
 _PREVIEW_SIDE = 512
 
 
@@ -79,7 +84,7 @@ def _analyse(path: str, _mtime: int, _size: int) -> PhotoInfo:
         plain_background=not transparent and area < _PLAIN_BACKGROUND_AREA,
         background="#{:02X}{:02X}{:02X}".format(*border_color(img)),
         bbox=bbox,
-        phash=imagehash.phash(flat),
+        phash=perceptual_hash(flat),
     )
 
 
@@ -106,27 +111,38 @@ class ShotLook:
 
 def photo_look(photo: PhotoInfo, canvas_aspect: float, template: Template, index: int, *, backdrop: str) -> ShotLook:
     """The motion and fit a photo suits on this canvas:
-    - a cut-out (transparent, or a studio shot on a flat colour): zoom into the product, on a flat fill
-      (the template's backdrop, or the photo's own background colour so the edges disappear);
+    - a cut-out (transparent, or a studio shot on a flat colour, which the renderer cuts out): zoom into
+      the product, on the template's backdrop;
+    - a photo far wider (taller) than the canvas: contained whole on a blurred copy of itself;
     - a photo much wider (taller) than the canvas: cover it and pan across (down) it;
     - a portrait-shaped photo (often a person): a gentle push in on the centre;
-    - anything else: a moderate zoom on the centre."""
+    - anything else: a moderate zoom on the centre;
+    the last two contained on a blurred copy of themselves when their shape is far from the canvas's."""
     ratio = photo.aspect / canvas_aspect
     alternate = template.alternate_zoom and index % 2 == 1
     if photo.cutout:
         kind = "zoom_out" if alternate else "zoom_in"
-        fill = backdrop if photo.transparent else photo.background
+        # A studio shot is cut out by the renderer, so every cut-out lies on the same backdrop.
+        fill = backdrop
         return ShotLook(Motion(kind=kind, strength=min(0.5, template.zoom * 1.25), focus="auto"), "contain_color", fill)
+    if max(ratio, 1.0 / ratio) > MAX_PAN_RATIO:
+        # Far wider (or taller) than the canvas: a pan would only ever show a sliver, so the whole photo
+        # is shown on a blurred fill of itself, with a gentle push in.
+        return ShotLook(Motion(kind="zoom_in", strength=round(template.zoom * 0.4, 3), focus="auto"), "contain_blur", None)
     if ratio >= PAN_RATIO:
         travel = min(template.pan, 0.5, 0.9 * (ratio - 1.0))
         return ShotLook(Motion(kind="pan_left" if index % 2 == 0 else "pan_right", strength=round(travel, 3), focus="center"), "cover", None)
     if 1.0 / ratio >= PAN_RATIO and photo.aspect >= 1.0:
         travel = min(template.pan, 0.5, 0.9 * (1.0 / ratio - 1.0))
         return ShotLook(Motion(kind="pan_down" if index % 2 == 0 else "pan_up", strength=round(travel, 3), focus="center"), "cover", None)
+    # Shapes that cannot cover the canvas without losing the product are contained on a blurred copy of
+    # themselves (as the renderer's "auto" fit would), said here so the layout can place them.
+    contained = max(ratio, 1.0 / ratio) > CONTAIN_RATIO
+    fit, focus = ("contain_blur", "auto") if contained else ("auto", "center")
     if photo.aspect < 1.0:
-        return ShotLook(Motion(kind="zoom_in", strength=round(template.zoom * 0.6, 3), focus="center"), "auto", None)
+        return ShotLook(Motion(kind="zoom_in", strength=round(template.zoom * 0.6, 3), focus=focus), fit, None)  # type: ignore[arg-type]
     kind = "zoom_out" if alternate else "zoom_in"
-    return ShotLook(Motion(kind=kind, strength=template.zoom, focus="center"), "auto", None)
+    return ShotLook(Motion(kind=kind, strength=template.zoom, focus=focus), fit, None)  # type: ignore[arg-type]
 
 
 def clip_length(video: ProductVideo) -> float:

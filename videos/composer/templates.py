@@ -26,7 +26,7 @@ class Template:
     title_scale: float  # title size as a fraction of the canvas's shorter side
     uppercase: bool
     letter_spacing: float  # in font sizes
-    title_position: Literal["top", "center", "bottom"]
+    title_position: Literal["top", "bottom"]  # the product takes the middle
     # Colours (#RRGGBB or #RRGGBBAA); brand colours replace the accent, backdrop and text colours.
     text_color: str
     box_color: str | None  # behind title/price; None = no box (a shadow instead)
@@ -69,7 +69,7 @@ TEMPLATES: dict[str, Template] = {
             label="Bold",
             description="Loud and fast: big uppercase display type, hard cuts and zoom punches, strong motion, driving beat.",
             title_font="display", title_weight="black", body_font="display", body_weight="bold",
-            title_scale=0.095, uppercase=True, letter_spacing=0.0, title_position="center",
+            title_scale=0.095, uppercase=True, letter_spacing=0.0, title_position="top",
             text_color="#FFFFFF", box_color="#000000CC", accent="#FF3B30", accent_text="#FFFFFF",
             background="#111111", backdrop="#1C1C1C", shadow=False,
             zoom=0.2, pan=0.4, transitions=("cut", "zoom", "cut", "slide_left"), transition_s=0.25, alternate_zoom=True,
@@ -94,7 +94,7 @@ TEMPLATES: dict[str, Template] = {
             title_scale=0.08, uppercase=False, letter_spacing=0.0, title_position="bottom",
             text_color="#111111", box_color="#FFD60AF2", accent="#E53935", accent_text="#FFFFFF",
             background="#FFD60A", backdrop="#FFF4B8", shadow=False,
-            zoom=0.12, pan=0.3, transitions=("slide_left", "slide_up"), transition_s=0.35, alternate_zoom=True,
+            zoom=0.12, pan=0.3, transitions=("slide_left", "slide_right"), transition_s=0.35, alternate_zoom=True,
             animation="slide_up", animation_s=0.35, shot_s=1.8, music_mood="playful", badge_emphasis=True,
         ),
     )

@@ -1,5 +1,6 @@
 """What a stage gets: the job, a way to record a checkpoint (which also renews the lease and notices a
-cancel), throttled progress, the work folder and a lazily-made Admin API client."""
+cancel), throttled progress, the work folder and a lazily-made Admin API client. The lease itself is kept
+alive by lease._Keeper; a checkpoint is where the job learns that it was cancelled or taken over."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
+from shopify_app import services as shopify_services
 from shopify_app.admin_api.client import AdminClient
 from shopify_app.admin_api.transport import Transport
 from videos.jobs import files, lease
@@ -23,6 +25,8 @@ class StageContext:
     owner: str
     transport: Transport | None = None
     progress_range: tuple[int, int] = (0, 100)
+    # How long the processing stage polls Shopify before parking the job (None: until READY or the limit).
+    wait_inline_s: float | None = None
     _admin: AdminClient | None = field(default=None, repr=False)
     _last_beat: float = field(default_factory=time.monotonic, repr=False)
     _thread: int = field(default_factory=threading.get_ident, repr=False)
@@ -33,10 +37,12 @@ class StageContext:
 
     def admin(self) -> AdminClient:
         if self._admin is None:
-            from shopify_app import services as shopify_services
-
             self._admin = shopify_services.admin_client(self.job.shop, transport=self.transport)
         return self._admin
+
+    def forget_client(self) -> None:
+        """The next `admin()` makes a new client (with the shop's token as stored now)."""
+        self._admin = None
 
     def save(self, **fields: Any) -> None:
         """Record a checkpoint (and renew the lease); raises JobCancelled / LeaseLost."""
@@ -50,12 +56,14 @@ class StageContext:
         value = int(low + max(0.0, min(1.0, fraction)) * (high - low))
         if threading.get_ident() != self._thread:
             return
-        if time.monotonic() - self._last_beat < settings.SHOWREEL_JOB_HEARTBEAT_S and value <= self.job.progress + 5:
+        if (time.monotonic() - self._last_beat < settings.SHOWREEL_JOB_HEARTBEAT_S and value <= self.job.progress + 5
+                and not lease.is_lost(self.owner)):
             return
         self.save(progress=max(value, self.job.progress))
 
     def heartbeat(self) -> None:
-        if time.monotonic() - self._last_beat >= settings.SHOWREEL_JOB_HEARTBEAT_S:
+        """Renew and notice a cancel; at once when the lease keeper found the job is no longer ours."""
+        if time.monotonic() - self._last_beat >= settings.SHOWREEL_JOB_HEARTBEAT_S or lease.is_lost(self.owner):
             self.save()
 
     def sleep(self, seconds: float) -> None:

@@ -1,4 +1,4 @@
-"""The per-shop credit ledger: `available` / `frozen` / `total`, like the seed's balance.
+"""The per-shop credit ledger: `available` / `frozen` / `total`, like NemoVideo's balance.
 
 A credit is frozen when a job is created, charged when it is READY, released when it fails or is cancelled.
 Each move is a conditional UPDATE on the job's `credit_state` (frozen -> charged | released), so a re-run,
@@ -16,9 +16,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from shopify_app import services as shopify_services
+from shopify_app.admin_api import operations
+from shopify_app.admin_api.errors import ShopifyError
 from shopify_app.models import Shop
 from videos.jobs.errors import ServiceError
 from videos.jobs.models import CreditAccount, CreditEntry, CreditState, VideoJob
@@ -107,6 +110,24 @@ def release(job: VideoJob) -> bool:
     return _settle(job, CreditState.RELEASED, CreditEntry.Kind.RELEASE, available_delta=1)
 
 
+def release_many(jobs: QuerySet[VideoJob], *, note: str = "") -> int:
+    """Release the frozen credits of many ended jobs at once (a shop leaving): per shop, one conditional
+    UPDATE of the jobs and one ledger row for all of them. Returns how many credits were released."""
+    frozen = jobs.filter(credit_state=CreditState.FROZEN)
+    released = 0
+    for shop_id in set(frozen.order_by().values_list("shop_id", flat=True)):
+        count = frozen.filter(shop_id=shop_id).update(credit_state=CreditState.RELEASED)
+        if not count:
+            continue
+        CreditAccount.objects.filter(shop_id=shop_id).update(
+            available=F("available") + count, frozen=F("frozen") - count, updated_at=timezone.now())
+        account = CreditAccount.objects.filter(shop_id=shop_id).first()
+        if account is not None:
+            CreditEntry.objects.create(account=account, kind=CreditEntry.Kind.RELEASE, amount=count, note=note)
+        released += count
+    return released
+
+
 def _settle(job: VideoJob, state: str, kind: str, *, available_delta: int) -> bool:
     moved = VideoJob.objects.filter(pk=job.pk, credit_state=CreditState.FROZEN).update(credit_state=state)
     if not moved:
@@ -137,10 +158,6 @@ def plan_name(subscriptions: list[dict]) -> str:
 def refresh_plan(shop: Shop, *, force: bool = False) -> CreditAccount:
     """Read the shop's active plan from Shopify (at most every SHOWREEL_PLAN_REFRESH_S) and adopt its
     allowance; an upgrade mid-month adds the difference now. Shopify being unreachable changes nothing."""
-    from shopify_app import services as shopify_services
-    from shopify_app.admin_api import operations
-    from shopify_app.admin_api.errors import ShopifyError
-
     account = account_for(shop)
     checked = account.plan_checked_at
     if not force and checked and (timezone.now() - checked).total_seconds() < settings.SHOWREEL_PLAN_REFRESH_S:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from videos.jobs import broker, reaper, waiting
 from videos.jobs.models import RUNNING, TERMINAL, CreditAccount, JobStatus, VideoJob
 
 log = logging.getLogger(__name__)
@@ -23,9 +24,10 @@ WEEK = timedelta(days=7)
 
 
 def in_flight(shop_id: int) -> Any:
-    """Jobs that hold one of the shop's slots: running, or handed to the broker and not started yet."""
+    """Jobs that hold one of the shop's slots: running, or handed to the broker and not started yet. A job
+    parked while Shopify processes its video (videos/jobs/waiting.py) uses no worker and holds no slot."""
     return (VideoJob.objects.filter(shop_id=shop_id).exclude(status__in=TERMINAL)
-            .filter(Q(status__in=RUNNING) | Q(enqueued_at__isnull=False)))
+            .filter(Q(status__in=RUNNING) | Q(enqueued_at__isnull=False)).filter(media_check_at__isnull=True))
 
 
 def videos_this_week(shop_id: int) -> int:
@@ -72,10 +74,8 @@ def dispatch(shop_id: int) -> list[Any]:
 
 
 def _enqueue_all(job_ids: list[Any]) -> None:
-    from videos.jobs.tasks import enqueue
-
     for job_id in job_ids:
-        enqueue(job_id)
+        broker.enqueue_job(job_id)
 
 
 def requeue_after_s() -> float:
@@ -88,6 +88,7 @@ def sweep() -> dict[str, int]:
     """Re-queue jobs whose worker died (lease expired) or whose task got lost, then refill every shop's
     slots. Safe to run anywhere, any number of times: a second delivery of a job is refused by its lease."""
     now = timezone.now()
+    reaped = reaper.reap()  # this machine's dead workers, before their leases run out (handed over already)
     requeued: list[Any] = []
     with transaction.atomic():
         expired = (VideoJob.objects.exclude(status__in=TERMINAL).exclude(lease_owner="")
@@ -100,9 +101,16 @@ def sweep() -> dict[str, int]:
         for pk in list(lost.values_list("pk", flat=True)):
             if lost.filter(pk=pk).update(enqueued_at=now, updated_at=now):
                 requeued.append(pk)
+        # Parked jobs that no watcher looked at (its process is gone): a worker's run looks at them instead.
+        unwatched = waiting.overdue()
+        for pk in list(unwatched.values_list("pk", flat=True)):
+            if unwatched.filter(pk=pk).update(media_check_at=now + timedelta(seconds=waiting.overdue_after_s()),
+                                              updated_at=now):
+                requeued.append(pk)
         transaction.on_commit(lambda: _enqueue_all(requeued))
     if requeued:
         log.warning("jobs: re-queued %d job(s) whose worker stopped or whose task was lost", len(requeued))
+    requeued += reaped
     shops = set(VideoJob.objects.filter(status=JobStatus.QUEUED, enqueued_at__isnull=True)
                 .values_list("shop_id", flat=True).distinct())
     dispatched = sum(len(dispatch(shop_id)) for shop_id in shops)

@@ -6,6 +6,16 @@ from __future__ import annotations
 
 import re
 
+from django.db import OperationalError
+
+from shopify_app.admin_api.errors import (
+    NotFoundError,
+    ShopifyError,
+    ShopifyUnavailableError,
+    ShopifyUserError,
+    ShopUninstalledError,
+    ThrottledError,
+)
 from videos.backends.base import RenderError
 from videos.composer.errors import ComposeError
 
@@ -41,32 +51,33 @@ class LeaseLost(StopJob):
     """Another worker holds the job now (our lease expired); stop without touching it."""
 
 
-class ServiceError(Exception):
-    """A request the API refuses: `code` (e.g. "no_credits"), plain `message`, HTTP `status`."""
+class WaitingOnShopify(StopJob):
+    """The new video is on the product and Shopify is still processing it: the worker parks the job
+    (videos/jobs/waiting.py) and looks again in `look_in_s` seconds instead of waiting beside it."""
 
-    def __init__(self, code: str, message: str, *, status: int = 400, fields: dict | None = None) -> None:
+    def __init__(self, look_in_s: float) -> None:
+        super().__init__(f"look again in {look_in_s:.1f}s")
+        self.look_in_s = look_in_s
+
+
+class ServiceError(Exception):
+    """A request the API refuses: `code` (e.g. "no_credits"), plain `message`, HTTP `status`; `extra` adds
+    keys to the error body (e.g. the running job's id)."""
+
+    def __init__(self, code: str, message: str, *, status: int = 400, fields: dict | None = None,
+                 extra: dict | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
         self.fields = fields
+        self.extra = extra or {}
 
 
 def as_job_error(exc: BaseException, *, stage: str) -> JobError:
     """The merchant-facing error for anything a stage raised."""
-    from shopify_app.admin_api.errors import (
-        NotFoundError,
-        ShopifyError,
-        ShopifyUnavailableError,
-        ShopifyUserError,
-        ShopUninstalledError,
-        ThrottledError,
-    )
-
     if isinstance(exc, JobError):
         return exc
-    from django.db import OperationalError
-
     if isinstance(exc, OperationalError):  # e.g. SQLite busy past its timeout: the stage can simply run again
         return JobError("database_busy", "The database was too busy to record progress. Try again.", retryable=True)
     if isinstance(exc, ShopUninstalledError):
@@ -90,10 +101,17 @@ def as_job_error(exc: BaseException, *, stage: str) -> JobError:
         return JobError("shopify_unavailable", "Shopify was busy or did not answer in time. Try again in a few minutes.",
                         retryable=True)
     if isinstance(exc, ShopifyError):
+        # Plain words only: Shopify's raw answers (JSON, storage XML) stay in the logs.
+        if exc.code == "UPLOAD_REFUSED":
+            return JobError("upload_refused", f"Shopify's file storage refused the video upload (HTTP {exc.status}). "
+                            "Try again; if it keeps failing, contact support.", retryable=exc.retryable)
         if exc.status == 402:
             return JobError("shop_frozen", "Shopify reports this store as frozen (unpaid), so it cannot take new media.")
-        if exc.status in (423, 403):
-            return JobError("shopify_refused", f"Shopify refused the request: {exc.message}")
+        if exc.status == 423:
+            return JobError("shopify_refused", "Shopify reports this store as locked, so it cannot take new media.")
+        if exc.status == 403 or exc.code == "ACCESS_DENIED":
+            return JobError("shopify_refused", "Shopify refused the request: the app may be missing a permission. "
+                            "Open the app again to review its access.")
         return JobError("shopify_error", f"Shopify answered with an error: {exc.message}", retryable=exc.retryable)
     if isinstance(exc, ComposeError):
         if exc.field == "product.media":

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from shopify_app.admin_api import operations
+from videos.jobs import faults, files
+from videos.jobs.cdn import download
 from videos.jobs.context import StageContext
-from videos.jobs.downloads import download
 from videos.jobs.errors import JobError
-from videos.jobs.publish import app_video_ids
 
 VIDEO_MIMES = ("video/mp4", "video/quicktime", "video/webm")
 MAX_PHOTOS = 20  # more than any showcase uses; the composer picks among them
@@ -47,17 +47,17 @@ def fetch_stage(ctx: StageContext) -> None:
     job = ctx.job
     client = ctx.admin()
     product = operations.get_product(client, job.product_id, media_first=MEDIA_FIRST)
-    videos_on_product = [m for m in product.media if m.kind == "VIDEO" and m.status == "READY"]
-    # This app's own earlier videos are never used as clips (only asked about when there are videos at all).
-    ours = app_video_ids(client, product.id) if videos_on_product else set()
+    # This app's own earlier videos (told by their upload name) are never used as clips.
+    clips = [m for m in product.media if m.kind == "VIDEO" and m.status == "READY"
+             and not files.uploaded_job_id(m.filename)]
     photos = sorted(product.images, key=lambda m: m.id != product.featured_media_id)[:MAX_PHOTOS]
-    clips = [m for m in videos_on_product if m.id not in ours]
     folder = ctx.work_dir / "inputs"
     shutil.rmtree(folder, ignore_errors=True)
     images: list[dict[str, Any]] = []
     for index, media in enumerate(photos):
         path = download(media.image_url or "", folder, f"{index:03d}-photo", kind="image")
-        images.append({"file": str(path), "alt": media.alt})
+        # id and url: which photos the video shows, for telling later whether they changed (freshness).
+        images.append({"file": str(path), "alt": media.alt, "id": media.id, "url": media.image_url})
         ctx.heartbeat()
     videos: list[dict[str, Any]] = []
     for index, media in enumerate(clips[:MAX_CLIPS]):
@@ -81,7 +81,5 @@ def fetch_stage(ctx: StageContext) -> None:
         "images": images,
         "videos": videos,
     }
-    from videos.jobs import faults
-
     faults.point("fetching")
     ctx.save(inputs=inputs, product_title=product.title[:255])

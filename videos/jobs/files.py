@@ -1,9 +1,13 @@
 """Where a job's files live: its work folder (downloaded inputs, the local render; removed when the job
 ends) and Django storage (the MP4, the poster and the shop's logo; local MEDIA_ROOT by default, S3-compatible
-when SHOWREEL_S3_BUCKET is set). Links to stored files are signed and expire (SHOWREEL_FILE_URL_MAX_AGE_S)."""
+when SHOWREEL_S3_BUCKET is set). Links to stored files are signed and expire (SHOWREEL_FILE_URL_MAX_AGE_S).
+
+The name a job's video is uploaded to Shopify under, `showreel-<job uuid>.mp4`, is how this app's videos
+on a product are told from the merchant's, and how a re-run finds media an interrupted attach created."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,18 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 
 FILE_URL_SALT = "videos.jobs.files"
+UPLOAD_PREFIX = "showreel-"
+UPLOAD_NAME = re.compile(r"^showreel-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.mp4$")
+
+
+def upload_name(job: Any) -> str:
+    return f"{UPLOAD_PREFIX}{job.pk}.mp4"
+
+
+def uploaded_job_id(filename: str) -> str | None:
+    """The job a video on a product came from, by its file name (None: not one of this app's)."""
+    match = UPLOAD_NAME.match(filename or "")
+    return match.group(1) if match else None
 
 
 def work_dir(job_id: Any) -> Path:

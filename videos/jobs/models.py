@@ -76,6 +76,8 @@ class VideoJob(models.Model):
     parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="edits")
     product_id = models.CharField(max_length=64)  # gid://shopify/Product/N
     product_title = models.CharField(max_length=255, blank=True, default="")
+    # The product's photo when the job was made, so lists show what the video is of before any stage ran.
+    product_image_url = models.URLField(max_length=1000, blank=True, default="")
 
     # What was asked: composer options (videos.composer.ComposeOptions fields) and a plain instruction.
     options = models.JSONField(default=dict, blank=True)
@@ -102,6 +104,9 @@ class VideoJob(models.Model):
     attach_attempted_at = models.DateTimeField(null=True, blank=True)
     media_id = models.CharField(max_length=128, blank=True, default="")
     media_ready_at = models.DateTimeField(null=True, blank=True)
+    # Set while the job waits for Shopify to process its video without a worker (videos/jobs/waiting.py):
+    # when the next look is due. Such a job holds none of the shop's worker slots.
+    media_check_at = models.DateTimeField(null=True, blank=True)
     replaced_media_ids = models.JSONField(default=list, blank=True)
     published = models.BooleanField(default=False)
     credit_state = models.CharField(max_length=10, choices=CreditState.choices, default=CreditState.NONE)
@@ -191,6 +196,12 @@ class CreditEntry(models.Model):
         return f"{self.kind} {self.amount}"
 
 
+class KeepCurrent(models.TextChoices):
+    OFF = "off", "Off"
+    ASK = "ask", "Ask me"
+    AUTO = "auto", "Automatically"
+
+
 class ShopSettings(models.Model):
     """The defaults a shop's new videos start from, and its brand."""
 
@@ -203,8 +214,36 @@ class ShopSettings(models.Model):
     brand_secondary = models.CharField(max_length=7, blank=True, default="")
     brand_text = models.CharField(max_length=7, blank=True, default="")
     logo_file = models.CharField(max_length=255, blank=True, default="")
-    auto_publish = models.BooleanField(default=True)
+    # Off until the merchant turns it on: nothing goes on a product page unasked.
+    auto_publish = models.BooleanField(default=False)
+    # "Keep videos up to date" (videos/jobs/freshness): off, ask (list out-of-date videos) or auto (remake them).
+    keep_current = models.CharField(max_length=8, choices=KeepCurrent.choices, default=KeepCurrent.OFF)
+    keep_current_note = models.CharField(max_length=300, blank=True, default="")  # e.g. why auto fell back to ask
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"video settings of {self.shop_id}"
+
+
+class ProductFreshness(models.Model):
+    """Whether the video on a product (made by `job`) still shows the product as it is: written by the
+    products/update webhook, read by the home page; `due_at` is when an automatic remake may start (the edits
+    have settled), claimed by the sweep with a conditional UPDATE."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="product_freshness")
+    product_id = models.CharField(max_length=64)
+    job = models.ForeignKey(VideoJob, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=500, blank=True, default="")  # merchant words; "" = up to date
+    changes = models.JSONField(default=list, blank=True)  # [{"field", "before", "after", "text"}]
+    stale_since = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    product_updated_at = models.DateTimeField(null=True, blank=True)  # newest delivery seen (older ones are ignored)
+    regeneration = models.ForeignKey(VideoJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "product_id"], name="freshness_one_per_product")]
+        indexes = [models.Index(fields=["due_at"], name="freshness_due")]
+
+    def __str__(self) -> str:
+        return f"freshness of {self.product_id}: {self.reason or 'up to date'}"

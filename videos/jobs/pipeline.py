@@ -3,6 +3,9 @@
 
 queued -> fetching -> composing -> rendering -> [uploading -> attaching -> processing] -> ready
                                                                          (or failed / cancelled)
+
+A worker leaves a video Shopify is still processing to a watcher (videos/jobs/waiting.py) and takes the next
+job; a single 401 is checked with one more call before the job is failed as uninstalled.
 """
 
 from __future__ import annotations
@@ -16,10 +19,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from shopify_app import services as shopify_services
+from shopify_app.admin_api import operations
+from shopify_app.admin_api.errors import ShopifyError, ShopUninstalledError
 from shopify_app.admin_api.transport import Transport
-from videos.jobs import credits, files, lease
+from shopify_app.models import Shop
+from videos.jobs import credits, files, lease, waiting
 from videos.jobs.context import StageContext
-from videos.jobs.errors import JobCancelled, JobError, LeaseLost, as_job_error
+from videos.jobs.dispatch import dispatch
+from videos.jobs.errors import JobCancelled, JobError, LeaseLost, WaitingOnShopify, as_job_error
 from videos.jobs.fetch import fetch_stage, inputs_ready
 from videos.jobs.make import compose_stage, render_stage, spec_ready
 from videos.jobs.models import TERMINAL, JobStatus, VideoJob
@@ -56,8 +64,20 @@ def first_stage(job: VideoJob) -> str | None:
     return JobStatus.FETCHING
 
 
-def run_job(job_id: Any, *, transport: Transport | None = None) -> str:
-    """Run (or resume) a job; returns what happened. Safe to call any number of times, concurrently."""
+WAITING = "waiting for Shopify"
+
+
+def look_again(job_id: Any) -> str:
+    """One look at a job parked while Shopify processes its video: Shopify is asked once; the job is finished
+    or parked again."""
+    return run_job(job_id, wait_inline_s=0)
+
+
+def run_job(job_id: Any, *, transport: Transport | None = None, wait_inline_s: float | None = None) -> str:
+    """Run (or resume) a job; returns what happened. Safe to call any number of times, concurrently.
+
+    With `wait_inline_s` (workers), a video Shopify is still processing after that long is left to a watcher
+    (videos/jobs/waiting.py) and the worker is free; without it the call waits until the job ends."""
     owner = lease.new_owner()
     job = lease.claim(job_id, owner)
     if job is None:
@@ -67,9 +87,15 @@ def run_job(job_id: Any, *, transport: Transport | None = None) -> str:
         if job.attempts > settings.SHOWREEL_JOB_MAX_ATTEMPTS:
             raise JobError("too_many_attempts", f"The video could not be finished: its worker stopped "
                            f"{job.attempts - 1} times while making it. Try again, or contact support if it keeps failing.")
-        _run_stages(job, owner, transport)
+        _run_stages(job, owner, transport, wait_inline_s)
         _finish(job, owner)
         return JobStatus.READY
+    except WaitingOnShopify as parked:
+        if not waiting.park(job, owner, parked.look_in_s):
+            return "stopped: cancelled or taken over while parking"
+        files.remove_work_dir(job.pk)  # what is left needs no local files
+        waiting.watch(job.pk, parked.look_in_s, look_again)
+        return WAITING
     except JobCancelled:
         log.info("jobs: %s was cancelled while running", job.pk)
         remove_job_media(job.pk)
@@ -89,12 +115,10 @@ def run_job(job_id: Any, *, transport: Transport | None = None) -> str:
         lease.release(job, owner)
         if VideoJob.objects.filter(pk=job.pk, status__in=TERMINAL).exists():
             files.remove_work_dir(job.pk)
-        from videos.jobs.dispatch import dispatch
-
         dispatch(shop_id)  # a slot is free: hand over the shop's next waiting job
 
 
-def _run_stages(job: VideoJob, owner: str, transport: Transport | None) -> None:
+def _run_stages(job: VideoJob, owner: str, transport: Transport | None, wait_inline_s: float | None) -> None:
     start = first_stage(job)
     if start is None:
         return
@@ -103,11 +127,19 @@ def _run_stages(job: VideoJob, owner: str, transport: Transport | None) -> None:
             break
         low, high = publishing if job.publish else rendering_only
         lease.update(job, owner, status=status, progress=max(job.progress, low), wait_reason="")
-        context = StageContext(job, owner, transport, (low, high))
+        context = StageContext(job, owner, transport, (low, high), wait_inline_s)
         began = time.monotonic()
-        _with_retries(context, status, stage)
-        timings = {**(job.timings or {}), status: round((job.timings or {}).get(status, 0) + time.monotonic() - began, 3)}
-        lease.update(job, owner, progress=high, timings=timings)
+        try:
+            _with_retries(context, status, stage)
+        except WaitingOnShopify:
+            lease.update(job, owner, timings=_timings(job, status, began))
+            raise
+        lease.update(job, owner, progress=high, timings=_timings(job, status, began))
+
+
+def _timings(job: VideoJob, status: str, began: float) -> dict[str, float]:
+    """The job's seconds per stage, this run's time in `status` added (a stage may run over several runs)."""
+    return {**(job.timings or {}), status: round((job.timings or {}).get(status, 0) + time.monotonic() - began, 3)}
 
 
 def _with_retries(context: StageContext, status: str, stage: Stage) -> None:
@@ -118,12 +150,32 @@ def _with_retries(context: StageContext, status: str, stage: Stage) -> None:
             return
         except Exception as exc:
             error = as_job_error(exc, stage=status)
+            if isinstance(exc, ShopUninstalledError) and exc.status == 401 and access_still_granted(context):
+                error = JobError("shopify_access_refused", "Shopify briefly refused this app's access, so the video "
+                                 "was not finished. Try again.", retryable=True)
+                context.forget_client()  # the retry reads the shop's token afresh
             if not error.retryable or attempt == tries:
-                raise
+                if error is exc:
+                    raise
+                raise error from exc
             delay = settings.SHOWREEL_RETRY_BACKOFF_S * 2 ** (attempt - 1)
             log.warning("jobs: %s %s failed (%s), try %d of %d in %.1fs", context.job.pk, status, error.code,
                         attempt + 1, tries, delay)
             context.sleep(delay)
+
+
+def access_still_granted(ctx: StageContext) -> bool:
+    """After a 401: one call with the shop's stored token. A single 401 can be Shopify's own hiccup; the app
+    counts as uninstalled only when the app/uninstalled webhook came (the shop row says so) or Shopify refuses
+    the token again."""
+    try:
+        shop = Shop.objects.get(pk=ctx.job.shop_id)  # fresh: the uninstall webhook may have come meanwhile
+        operations.get_shop_plan(shopify_services.admin_client(shop, transport=ctx.transport))
+    except (Shop.DoesNotExist, ShopUninstalledError):
+        return False
+    except ShopifyError:
+        return True  # Shopify is in trouble; that says nothing against the token
+    return True
 
 
 def _finish(job: VideoJob, owner: str) -> None:
@@ -131,7 +183,8 @@ def _finish(job: VideoJob, owner: str) -> None:
     with transaction.atomic():
         done = (VideoJob.objects.filter(pk=job.pk, lease_owner=owner).exclude(status__in=TERMINAL)
                 .update(status=JobStatus.READY, progress=100, finished_at=now, updated_at=now, error_code="",
-                        error_message="", wait_reason="", lease_owner="", lease_expires_at=None))
+                        error_message="", wait_reason="", lease_owner="", lease_expires_at=None,
+                        media_check_at=None))
         if not done:
             raise JobCancelled(str(job.pk))
         credits.charge(job)
@@ -139,14 +192,15 @@ def _finish(job: VideoJob, owner: str) -> None:
 
 
 def _fail(job: VideoJob, owner: str, error: JobError) -> None:
-    # A video this job put on the product but that is not the product's video now: take it off again.
+    # A video this job put (or may have put) on the product but that is not the product's video now: off again.
     fresh = VideoJob.objects.filter(pk=job.pk).first()
-    if fresh is not None and fresh.media_id and not fresh.media_ready_at:
+    if fresh is not None and (fresh.media_id or fresh.attach_attempted_at) and not fresh.media_ready_at:
         remove_job_media(job.pk)
     now = timezone.now()
     with transaction.atomic():
         done = (VideoJob.objects.filter(pk=job.pk, lease_owner=owner).exclude(status__in=TERMINAL)
                 .update(status=JobStatus.FAILED, error_code=error.code, error_message=error.message[:2000],
-                        finished_at=now, updated_at=now, wait_reason="", lease_owner="", lease_expires_at=None))
+                        finished_at=now, updated_at=now, wait_reason="", lease_owner="", lease_expires_at=None,
+                        media_check_at=None))
         if done:
             credits.release(job)

@@ -1,4 +1,5 @@
-"""Writes to a shop's video settings: defaults for new videos, brand colours, the logo, auto-publish."""
+"""Writes to a shop's video settings: defaults for new videos, brand colours, the logo, auto-publish, keeping
+videos up to date."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from videos.composer.brand import MIN_DURATION_S
 from videos.composer.templates import TEMPLATES
 from videos.jobs import files
 from videos.jobs.errors import ServiceError
-from videos.jobs.models import ShopSettings
+from videos.jobs.freshness import services as freshness
+from videos.jobs.models import KeepCurrent, ShopSettings
 from videos.jobs.options import check_music
 from videos.jobs.services import shop_settings
 from videos.spec import ASPECTS
@@ -59,13 +61,21 @@ def update_settings(shop: Shop, data: dict[str, Any]) -> ShopSettings:
             value = value.upper()
         elif name == "auto_publish":
             value = bool(value)
+        elif name == "keep_current":
+            if value not in KeepCurrent.values:
+                raise _invalid(name, f"unknown choice {value!r}; choose one of {', '.join(KeepCurrent.values)}")
         else:
             continue
         changes[name] = value
+    mode_changed = "keep_current" in changes and changes["keep_current"] != current.keep_current
+    if mode_changed:
+        changes["keep_current_note"] = ""  # the merchant has seen why it changed (e.g. credits ran out)
     for name, value in changes.items():
         setattr(current, name, value)
     if changes:
         current.save()
+    if mode_changed:
+        freshness.mode_changed(shop, current.keep_current)
     return current
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from shopify_app.models import Shop
 from videos.jobs.models import TERMINAL, JobBatch, JobStatus, VideoJob
@@ -59,3 +61,54 @@ def products_with_video(shop: Shop, product_ids: list[str]) -> set[str]:
     """Products that carry a video this app made (a ready, published job)."""
     return set(VideoJob.objects.filter(shop=shop, product_id__in=product_ids, status=JobStatus.READY, published=True)
                .values_list("product_id", flat=True))
+
+
+def running_job(shop: Shop, product_id: str) -> VideoJob | None:
+    """The product's unfinished job, if one is being made."""
+    return VideoJob.objects.filter(shop=shop, product_id=product_id).exclude(status__in=TERMINAL).order_by("-created_at").first()
+
+
+def replaced_by(job: VideoJob) -> VideoJob | None:
+    """A newer video of ours that is on the product now, in place of this one (None when this one is current)."""
+    if job.status != JobStatus.READY:
+        return None
+    return (VideoJob.objects.filter(shop_id=job.shop_id, product_id=job.product_id, status=JobStatus.READY,
+                                    published=True, created_at__gt=job.created_at)
+            .exclude(pk=job.pk).order_by("-created_at").first())
+
+
+def waiting_seconds(job: VideoJob, now: datetime | None = None) -> int:
+    """How long a queued job has waited to start (0 once it runs); `updated_at` moves when it is (re)queued."""
+    if job.status != JobStatus.QUEUED:
+        return 0
+    return max(0, int(((now or timezone.now()) - job.updated_at).total_seconds()))
+
+
+def made_with(job: VideoJob) -> dict[str, Any]:
+    """What the video is made with, the instruction applied: the recorded spec's once composed, else what the
+    options will make. The music is the track actually used (None for no music)."""
+    from videos.composer.templates import TEMPLATES
+    from videos.jobs.make import effective_options
+    from videos.music.library import MusicError, resolve_music
+
+    try:
+        options = effective_options(job)
+    except Exception:  # options that no longer validate (e.g. a removed template): show what was asked
+        options = None
+    spec = job.spec or {}
+    meta = spec.get("metadata") or {}
+    template = meta.get("template") or (options.template if options else (job.options or {}).get("template"))
+    aspect = ((meta.get("options") or {}).get("aspect")) or (options.aspect if options else None)
+    duration = spec.get("duration") or (options.duration if options else None)
+    if spec:
+        music = meta.get("music")
+    elif options is not None and template in TEMPLATES:
+        try:
+            found = resolve_music(options.music, default_mood=TEMPLATES[template].music_mood)
+        except MusicError:
+            found = None
+        music = found.label if found else None
+    else:
+        music = None
+    return {"template": template, "template_label": TEMPLATES[template].label if template in TEMPLATES else template,
+            "aspect": aspect, "duration": float(duration) if duration else None, "music": music}

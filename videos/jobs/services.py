@@ -11,13 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from shopify_app.admin_api.errors import NotFoundError
 from shopify_app.admin_api.operations import product_gid
 from shopify_app.models import Shop
-from videos.jobs import credits, files
+from videos.jobs import broker, credits, files
 from videos.jobs import options as job_options
 from videos.jobs.dispatch import dispatch
 from videos.jobs.errors import ServiceError
@@ -25,13 +25,12 @@ from videos.jobs.make import effective_options
 from videos.jobs.models import (
     TERMINAL,
     CreditAccount,
-    CreditEntry,
-    CreditState,
     JobBatch,
     JobStatus,
     ShopSettings,
     VideoJob,
 )
+from videos.jobs.products import product_cards
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +61,33 @@ def _new_job(shop: Shop, product_id: str, options: dict[str, Any], instruction: 
 
 
 def create_job(shop: Shop, product_id: Any, options: dict[str, Any] | None = None, instruction: str = "",
-               *, parent: VideoJob | None = None, base_options: dict[str, Any] | None = None) -> VideoJob:
-    """One video for one product: 402 `no_credits` (and no job) when the shop has none left."""
+               *, parent: VideoJob | None = None, base_options: dict[str, Any] | None = None,
+               one_at_a_time: bool = False, product_card: tuple[str, str] | None = None,
+               prepared: dict[str, Any] | None = None) -> VideoJob:
+    """One video for one product: 402 `no_credits` (and no job) when the shop has none left. With
+    `one_at_a_time` (a merchant's click), 409 `job_running` with the job's id while one is unfinished.
+    `product_card` is the (title, photo URL) the caller already read; otherwise they are read here.
+    `prepared` ({"inputs", "spec"}, a previewed look) is recorded as done, so the job renders that spec."""
     gid = normalise_product_id(product_id)
     resolved = job_options.build(base_options or default_options(shop), options or {})
     interpretation = job_options.interpretation(instruction, resolved)
+    if parent:
+        title, image = parent.product_title, parent.product_image_url
+    elif product_card is not None:
+        title, image = product_card[0][:255], product_card[1] or ""
+    else:
+        card = product_cards(shop, [gid]).get(gid)
+        title, image = (card.title[:255], card.preview_url or "") if card else ("", "")
     with transaction.atomic():
+        if one_at_a_time:
+            # The shop's credit row is the lock: two requests for one product queue up here, the second sees the first.
+            CreditAccount.objects.select_for_update().filter(pk=credits.account_for(shop).pk).first()
+            running = VideoJob.objects.filter(shop=shop, product_id=gid).exclude(status__in=TERMINAL).first()
+            if running is not None:
+                raise ServiceError("job_running", "A video for this product is already being made. Wait for it to "
+                                   "finish, or cancel it first.", status=409, extra={"job_id": str(running.pk)})
         job = _new_job(shop, gid, resolved, instruction.strip(), interpretation, shop_settings(shop).auto_publish,
-                       parent=parent,
-                       product_title=parent.product_title if parent else "")
+                       parent=parent, product_title=title, product_image_url=image[:1000], **(prepared or {}))
         job.save()
         credits.freeze(shop, [job])
         dispatch(shop.pk)
@@ -90,10 +107,14 @@ def create_batch(shop: Shop, product_ids: list[Any], options: dict[str, Any] | N
         raise ServiceError("invalid", message, fields={"product_ids": [message]})
     resolved = job_options.build(default_options(shop), options or {})
     interpretation = job_options.interpretation(instruction, resolved)
+    cards = product_cards(shop, gids)  # one Admin API query for every title and photo
     with transaction.atomic():
         batch = JobBatch.objects.create(shop=shop, options=resolved, instruction=instruction.strip(), total=len(gids))
         publish = shop_settings(shop).auto_publish
-        jobs = [_new_job(shop, gid, resolved, instruction.strip(), interpretation, publish, batch=batch) for gid in gids]
+        jobs = [_new_job(shop, gid, resolved, instruction.strip(), interpretation, publish, batch=batch,
+                         product_title=cards[gid].title[:255] if gid in cards else "",
+                         product_image_url=(cards[gid].preview_url or "")[:1000] if gid in cards else "")
+                for gid in gids]
         VideoJob.objects.bulk_create(jobs)
         credits.freeze(shop, jobs)
         dispatch(shop.pk)
@@ -113,8 +134,8 @@ def cancel_job(job: VideoJob) -> VideoJob:
             raise ServiceError("not_cancellable", "Too late to cancel: the new video is already on the product.",
                                status=409)
         credits.release(job)
-        if job.media_id:
-            transaction.on_commit(lambda: _async("videos.jobs.tasks.cleanup_media_task", str(job.pk)))
+        if job.media_id or job.attach_attempted_at:  # on the product, or may be (an attach's answer was lost)
+            transaction.on_commit(lambda: broker.enqueue_media_cleanup(job.pk))
         shop_id = job.shop_id
         transaction.on_commit(lambda: dispatch(shop_id))
     job.refresh_from_db()
@@ -134,7 +155,8 @@ def retry_job(job: VideoJob) -> VideoJob:
     with transaction.atomic():
         done = VideoJob.objects.filter(pk=job.pk, status=job.status).update(
             status=JobStatus.QUEUED, progress=0, error_code="", error_message="", wait_reason="", enqueued_at=None,
-            finished_at=None, attempts=0, lease_owner="", lease_expires_at=None, updated_at=timezone.now(), **reset)
+            finished_at=None, attempts=0, lease_owner="", lease_expires_at=None, media_check_at=None,
+            updated_at=timezone.now(), **reset)
         if not done:
             raise ServiceError("not_retryable", "This video changed meanwhile; reload and try again.", status=409)
         job.refresh_from_db()
@@ -160,7 +182,7 @@ def publish_job(job: VideoJob) -> VideoJob:
         done = VideoJob.objects.filter(pk=job.pk, status=JobStatus.READY, published=False).update(
             status=JobStatus.QUEUED, publish=True, enqueued_at=None, finished_at=None, attempts=0,
             staged_resource_url="", staged_at=None, attach_attempted_at=None, media_id="", media_ready_at=None,
-            replaced_media_ids=[], updated_at=timezone.now())
+            replaced_media_ids=[], media_check_at=None, updated_at=timezone.now())
         if not done:
             raise ServiceError("not_publishable", "This video changed meanwhile; reload and try again.", status=409)
         dispatch(job.shop_id)
@@ -192,18 +214,7 @@ def fail_jobs(jobs: QuerySet[VideoJob], code: str, message: str) -> int:
         VideoJob.objects.filter(pk__in=ids).exclude(status__in=TERMINAL).update(
             status=JobStatus.FAILED, error_code=code, error_message=message, finished_at=now, updated_at=now,
             wait_reason="")
-        by_shop: dict[int, int] = {}
-        for shop_id in VideoJob.objects.filter(pk__in=ids, status=JobStatus.FAILED, error_code=code,
-                                               credit_state=CreditState.FROZEN).values_list("shop_id", flat=True):
-            by_shop[shop_id] = by_shop.get(shop_id, 0) + 1
-        VideoJob.objects.filter(pk__in=ids, status=JobStatus.FAILED, error_code=code,
-                                credit_state=CreditState.FROZEN).update(credit_state=CreditState.RELEASED)
-        for shop_id, count in by_shop.items():
-            CreditAccount.objects.filter(shop_id=shop_id).update(available=F("available") + count,
-                                                                 frozen=F("frozen") - count)
-            account = CreditAccount.objects.filter(shop_id=shop_id).first()
-            if account is not None:
-                CreditEntry.objects.create(account=account, kind=CreditEntry.Kind.RELEASE, amount=count, note=code)
+        credits.release_many(VideoJob.objects.filter(pk__in=ids, status=JobStatus.FAILED, error_code=code), note=code)
     return len(ids)
 
 
@@ -229,10 +240,3 @@ def shop_redacted(shop: Shop) -> None:
 
     transaction.on_commit(erase)
 
-
-def _async(func: str, *args: Any) -> None:
-    from django_q.tasks import async_task
-
-    from videos.jobs.tasks import queue_name
-
-    async_task(func, *args, cluster=queue_name())

@@ -3,6 +3,8 @@ sound into the video's soundtrack, chunk by chunk (so long videos never hold a w
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,7 +125,7 @@ def seconds_to_samples(seconds: float) -> int:
 
 def music_source(path: Path, *, start: float, duration: float, trim_start: float, volume: float,
                  fade_in: float, fade_out: float, loop: bool) -> AudioSource:
-    samples = decode_audio(path, start=trim_start, duration=duration)
+    samples = decoded_music(path, start=trim_start, duration=duration)
     if samples.shape[1] == 0:
         raise MediaError(path, "music file has no audio samples")
     return AudioSource(samples, seconds_to_samples(start), seconds_to_samples(duration), volume,
@@ -134,3 +136,31 @@ def clip_sound(path: Path, *, start: float, duration: float, trim_start: float, 
     samples = decode_audio(path, start=trim_start, duration=duration)
     edge = seconds_to_samples(EDGE_FADE_S)
     return AudioSource(samples, seconds_to_samples(start), seconds_to_samples(duration), volume, edge, edge, False)
+
+
+# Decoded music, per process: a bulk batch plays the same few library beds in video after video. Keyed by
+# the file's identity, so a changed file is decoded afresh; least recently used entries go first.
+MUSIC_CACHE_BYTES = 64 << 20
+_music_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_music_lock = threading.Lock()
+
+
+def decoded_music(path: Path, *, start: float = 0.0, duration: float | None = None) -> np.ndarray:
+    """`decode_audio`, remembered (read-only) for the next render in this process."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return decode_audio(path, start=start, duration=duration)  # decode_audio reports it
+    key = (str(Path(path).resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size, start, duration)
+    with _music_lock:
+        if key in _music_cache:
+            _music_cache.move_to_end(key)
+            return _music_cache[key]
+    samples = decode_audio(path, start=start, duration=duration)
+    samples.setflags(write=False)  # shared by every render that plays it
+    if samples.nbytes <= MUSIC_CACHE_BYTES:
+        with _music_lock:
+            _music_cache[key] = samples
+            while sum(a.nbytes for a in _music_cache.values()) > MUSIC_CACHE_BYTES:
+                _music_cache.popitem(last=False)
+    return samples

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from videos.media.errors import MediaError
+from videos.media.large import large_webp, one_large_photo
 from videos.media.limits import max_image_pixels
 from videos.media.probe import check_file
 
@@ -32,6 +34,9 @@ _ANALYSIS_SIZE = 256
 _BG_DISTANCE = 30
 _PLAIN_BORDER = 0.6
 _ALPHA_SOLID = 32
+_ORIENTATIONS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+                 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                 8: Image.Transpose.ROTATE_90}
 
 
 def open_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Image:
@@ -40,10 +45,12 @@ def open_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Imag
     return img if img.mode == "RGBA" else img.convert("RGBA")
 
 
-def load_photo(path: str | Path, *, max_pixels: int | None = None) -> Image.Image:
+def load_photo(path: str | Path, *, max_pixels: int | None = None, draft_scale: float = 1.0) -> Image.Image:
     """Decode a photo to RGB (no alpha channel) or RGBA, honouring EXIF orientation; raise `MediaError`
-    for anything unusable."""
-    return _decode(Path(path), max_pixels, None)[0]
+    for anything unusable. With `draft_scale` < 1 (the photo is only drawn that much smaller), a JPEG is
+    decoded at the smallest DCT scale (1/2, 1/4, 1/8) that keeps at least that resolution; other formats
+    are decoded whole (see media.drawn for shrinking them)."""
+    return _decode(Path(path), max_pixels, None, draft_scale)[0]
 
 
 def preview_photo(path: str | Path, max_side: int, *, max_pixels: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
@@ -54,7 +61,8 @@ def preview_photo(path: str | Path, max_side: int, *, max_pixels: int | None = N
     return (img if img.mode == "RGBA" else img.convert("RGBA")), size
 
 
-def _decode(path: Path, max_pixels: int | None, max_side: int | None) -> tuple[Image.Image, tuple[int, int]]:
+def _decode(path: Path, max_pixels: int | None, max_side: int | None,
+            draft_scale: float = 1.0) -> tuple[Image.Image, tuple[int, int]]:
     limit = max_pixels if max_pixels is not None else max_image_pixels()
     check_file(path)
     with warnings.catch_warnings():
@@ -72,14 +80,31 @@ def _decode(path: Path, max_pixels: int | None, max_side: int | None) -> tuple[I
                     )
                 if getattr(img, "n_frames", 1) > 1:
                     img.seek(0)
+                target = None
                 if max_side and max(width, height) > max_side:
                     factor = max_side / max(width, height)
-                    img.draft(None, (max(1, round(width * factor)), max(1, round(height * factor))))
-                img.load()
-                rotated = _exif_transposed(img)
-                # The full size as shown: EXIF orientations 5-8 turn the photo a quarter.
-                size = (height, width) if rotated is not img and rotated.size != img.size else (width, height)
-                rgba = _to_rgb_or_rgba(rotated)
+                    target = (max(1, round(width * factor)), max(1, round(height * factor)))
+                elif draft_scale < 1:
+                    target = (max(1, math.ceil(width * draft_scale)), max(1, math.ceil(height * draft_scale)))
+                with one_large_photo(_decoded_pixels(img, target)):
+                    webp = large_webp(path, img, target)
+                    if webp is not None:
+                        rotated = _oriented(webp, img)
+                        size = (height, width) if rotated.size != webp.size else (width, height)
+                        rgba = rotated
+                    else:
+                        if target:
+                            img.draft(None, target)
+                        img.load()
+                        rotated = _exif_transposed(img)
+                        # The full size as shown: EXIF orientations 5-8 turn the photo a quarter.
+                        size = (height, width) if rotated is not img and rotated.size != img.size else (width, height)
+                        rgba = _to_rgb_or_rgba(rotated)
+                        del rotated
+                    if max_side:
+                        rgba = _shrunk(rgba, max_side)
+                    if rgba is not img:
+                        img.close()  # the whole decoded photo goes before the lock does
         except MediaError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -88,7 +113,28 @@ def _decode(path: Path, max_pixels: int | None, max_side: int | None) -> tuple[I
             raise MediaError(path, "not a readable image (unknown or corrupt format)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise MediaError(path, f"corrupt or truncated image: {exc}") from None
-    return (_shrunk(rgba, max_side) if max_side else rgba), size
+    return rgba, size
+
+
+def _decoded_pixels(img: Image.Image, target: tuple[int, int] | None) -> int:
+    """How many pixels decoding `img` for `target` holds at once: a JPEG decodes at a DCT scale (1/8..1),
+    anything else whole."""
+    width, height = img.size
+    if img.format not in {"JPEG", "MPO"} or target is None:
+        return width * height
+    scale = 1.0
+    while scale > 1 / 8 and width * scale / 2 >= target[0] and height * scale / 2 >= target[1]:
+        scale /= 2
+    return math.ceil(width * scale) * math.ceil(height * scale)
+
+
+def _oriented(decoded: Image.Image, header: Image.Image) -> Image.Image:
+    """`decoded` turned as the EXIF orientation of `header` (the same file, opened by Pillow) says."""
+    try:
+        method = _ORIENTATIONS.get(header.getexif().get(0x0112, 1))
+    except Exception:  # A broken EXIF block must not cost us the photo; show it unrotated.
+        return decoded
+    return decoded.transpose(method) if method is not None else decoded
 
 
 def _exif_transposed(img: Image.Image) -> Image.Image:

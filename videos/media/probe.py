@@ -4,15 +4,21 @@ one `MediaError` whose message names the file and the reason."""
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from videos.backends.base import RenderError
 from videos.media.errors import MediaError
 from videos.media.limits import max_image_pixels, max_input_bytes
 from videos.spec import VideoSpec
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE, VIDEO, AUDIO, OTHER = "image", "video", "audio", "other"
 _ROLE_KINDS = {"image": {IMAGE}, "overlay": {IMAGE}, "clip": {VIDEO}, "audio": {AUDIO, VIDEO}}
@@ -120,10 +126,36 @@ def check_file(path: Path) -> None:
         raise MediaError(path, f"file is {size / 2**20:,.0f} MB, over the {limit / 2**20:,.0f} MB input limit")
 
 
+# Sources that passed `validate_source`, by file identity and the limits they were checked against: the
+# command line, then the renderer, check the same files; a changed file is a new key. Bounded (a key is small).
+_VALIDATED: OrderedDict[tuple, None] = OrderedDict()
+_VALIDATED_MAX = 512
+_validated_lock = threading.Lock()
+
+
 def validate_source(source: str, role: str, *, trim_start: float = 0.0) -> Path:
     """Resolve and check one source for a role: image, overlay, clip or audio."""
     path = resolve_source(source)
     check_file(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise MediaError(path, f"cannot read: {exc}") from None
+    key = (str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size, role, trim_start, max_input_bytes(),
+           max_image_pixels())
+    with _validated_lock:
+        if key in _VALIDATED:
+            _VALIDATED.move_to_end(key)
+            return path
+    _validate(path, role, trim_start)
+    with _validated_lock:
+        _VALIDATED[key] = None
+        while len(_VALIDATED) > _VALIDATED_MAX:
+            _VALIDATED.popitem(last=False)
+    return path
+
+
+def _validate(path: Path, role: str, trim_start: float) -> None:
     sniffed = sniff(path)
     if sniffed.kind not in _ROLE_KINDS[role]:
         if sniffed.kind == OTHER:
@@ -135,7 +167,6 @@ def validate_source(source: str, role: str, *, trim_start: float = 0.0) -> Path:
         _check_av(path, "video", trim_start)
     else:
         _check_av(path, "audio", trim_start)
-    return path
 
 
 def _check_image(path: Path) -> None:
@@ -156,6 +187,8 @@ def _check_image(path: Path) -> None:
                     )
                 if img.format == "PNG":
                     img.verify()
+                elif _decodes_small(path, img):
+                    pass
                 else:
                     if img.format in {"JPEG", "MPO"}:
                         img.draft("RGB", (max(1, width // 8), max(1, height // 8)))
@@ -168,6 +201,17 @@ def _check_image(path: Path) -> None:
             raise MediaError(path, f"corrupt image: {exc}") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise MediaError(path, f"corrupt or truncated image: {exc}") from None
+
+
+def _decodes_small(path: Path, img: Image.Image) -> bool:
+    """A large WebP is decoded at an eighth of its size by OpenCV (Pillow's WebP decoder would hold several
+    whole canvases), one large photo at a time; False when that is not for this photo or it fails (Pillow
+    then decodes it and says what is wrong)."""
+    from videos.media.large import large_webp, one_large_photo
+
+    width, height = img.size
+    with one_large_photo(width * height):
+        return large_webp(path, img, (max(1, width // 8), max(1, height // 8))) is not None
 
 
 def _check_av(path: Path, kind: str, trim_start: float) -> None:

@@ -3,6 +3,6 @@
 
 # How a render splits its work between threads; see videos/render/pipeline.py.
 ARRANGEMENTS = ("compose_thread", "encode_thread", "serial")
-# FFmpeg's AAC coders: "twoloop" (its default) spent 0.29 s of CPU on 15 s of music here, "fast" 0.11 s,
-# within 1 dB SNR on four of the five library beds at 160 kb/s (3.5 dB lower on the fifth); see README.
+# FFmpeg's AAC coders: "fast" costs a fraction of the CPU of "twoloop" (FFmpeg's default) at nearly the
+# same quality on the library beds; README "Speed" keeps the latest figures.
 AAC_CODERS = ("fast", "twoloop", "anmr")

@@ -8,8 +8,6 @@ animation) is not recomposed: `compose` returns the previous frame.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,10 +19,13 @@ import cv2
 import numpy as np
 
 from videos.media.clips import ClipReader
-from videos.media.images import load_photo, open_photo
+from videos.media.drawn import load_drawn_photo, shown_pixels
+from videos.media.images import open_photo
+from videos.media.large import LARGE_PIXELS, one_large_photo
+from videos.media.memory import release_free_memory
 from videos.render import motion as km
 from videos.render.layers import Layer, blend, image_layer
-from videos.render.plates import Plate, choose_mode, fit_array, prepare_photo
+from videos.render.plates import Plate, choose_mode, drawn_scale, fit_array, prepare_photo
 from videos.render.text import text_animation, text_layer
 from videos.render.transitions import transition_state
 from videos.render.warp import Warper, WarpSource, fill
@@ -193,7 +194,9 @@ class Compositor:
 
 
 # Preparation threads: two when everything is prepared up front; one while frames are being encoded
-# (two photos decoding next to x264 pushed peak RSS over 400 MB in the bench).
+# (two photos decoding next to x264 push peak memory too high). Large photos (over LARGE_PIXELS) are
+# prepared before x264 starts, whatever their place in the timeline: decoding one next to the encoder's
+# frames would take the render over its memory budget.
 PREP_THREADS = min(2, os.cpu_count() or 1)
 
 
@@ -201,15 +204,22 @@ def build_compositor(spec: VideoSpec, paths: dict[str, Path], *, wait: bool = Tr
     """Prepare every shot and layer of the spec (decode, fit, convert once) in the background (Pillow and
     OpenCV release the GIL), layers first, then photos in timeline order.
 
-    wait=False returns at once and lets the preparation run on while frames are composed (each shot
-    waits for its plate when first shown): the pipeline starts x264 without waiting for all the photos.
+    wait=False returns once the large photos are prepared and lets the preparation of the others run on
+    while frames are composed (each shot waits for its plate when first shown): the pipeline starts x264
+    without waiting for all the photos.
     A photo that fails to decode then raises from `compose` (the validation pass has already checked
     each photo's data, so that is rare). wait=True prepares everything first and raises here."""
     canvas = (spec.canvas.width, spec.canvas.height)
     background = parse_color(spec.canvas.background)[:3]
 
-    def plate(path: Path, fit: str, fill, oversample: float) -> Plate:
-        return prepare_photo(load_photo(path), canvas, fit=fit, fill=fill, oversample=oversample)
+    def plate(path: Path, fit: str, fill, oversample: float, frame) -> Plate:
+        # A large photo is decoded, cut out and fitted while no other large one is in memory.
+        with one_large_photo(shown_pixels(path)):
+            try:  # the decoded photo is passed, not kept: prepare_photo lets it go once converted
+                return prepare_photo(load_drawn_photo(path, drawn_scale(canvas, oversample, frame)), canvas,
+                                     fit=fit, fill=fill, oversample=oversample, frame=frame)
+            finally:
+                release_free_memory()  # the decoder's scratch, before the next photo adds its own
 
     def layer(segment) -> Layer:
         if isinstance(segment, TextSegment):
@@ -219,6 +229,8 @@ def build_compositor(spec: VideoSpec, paths: dict[str, Path], *, wait: bool = Tr
                            canvas=canvas)
 
     pool = ThreadPoolExecutor(max_workers=PREP_THREADS if wait else 1, thread_name_prefix="render-prep")
+    # Large photos first, one at a time, while the small ones start on the other thread.
+    early = pool if wait else ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-prep-large")
     shots: list = []
     try:
         segments = [segment for track in spec.tracks for segment in track.segments
@@ -230,20 +242,28 @@ def build_compositor(spec: VideoSpec, paths: dict[str, Path], *, wait: bool = Tr
             fill = parse_color(segment.fill)[:3] if segment.fill else background
             if isinstance(segment, ImageSegment):
                 oversample = km.max_scale(segment.motion)
-                key = (segment.source, segment.fit, fill, round(oversample, 4))
+                key = (segment.source, segment.fit, fill, round(oversample, 4), segment.frame)
                 if key not in plates:
-                    plates[key] = pool.submit(plate, paths[segment.source], segment.fit, fill, oversample)
+                    path = paths[segment.source]
+                    plates[key] = (early if shown_pixels(path) > LARGE_PIXELS else pool).submit(
+                        plate, path, segment.fit, fill, oversample, segment.frame)
                 shots.append(PhotoShot(index, segment, plates[key], canvas))
             else:
                 shots.append(ClipShot(index, segment, paths[segment.source], canvas, fill))
         _trim_when_done([layers, *plates.values()])
         compositor = Compositor(spec, shots, layers, pool)
+        if early is not pool:
+            early.shutdown(wait=True)  # the large photos, before any frame is encoded
+            for future in plates.values():
+                if future.done():
+                    future.result()  # raises a large photo's error here, as wait=True would
         if wait:
             for shot in shots:
                 if isinstance(shot, PhotoShot):
                     shot.plate  # noqa: B018 - resolves the Future, raising its error
             compositor.layers  # noqa: B018
     except BaseException:
+        early.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
         for shot in shots:
             if isinstance(shot, ClipShot):
@@ -266,13 +286,3 @@ def _trim_when_done(futures: list[Future]) -> None:
 
     for future in futures:
         future.add_done_callback(done)
-
-
-def release_free_memory() -> None:
-    """Hand the decoders' freed scratch memory back to the OS (glibc keeps it in per-thread arenas
-    otherwise: ~70 MB of peak RSS for five 2160x2160 photos)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass

@@ -56,7 +56,7 @@ class Encoder:
             ctx = video.codec_context
             ctx.time_base = Fraction(1, fps)
             ctx.framerate = Fraction(fps, 1)
-            ctx.thread_type = "FRAME"  # PyAV defaults to slice threads for libx264: ~11 % slower
+            ctx.thread_type = "FRAME"  # PyAV defaults to slice threads for libx264, which are slower
             ctx.thread_count = max(0, int(threads))
             ctx.color_primaries = ctx.color_trc = ctx.colorspace = BT709
             ctx.color_range = RANGE_LIMITED

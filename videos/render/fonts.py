@@ -45,6 +45,23 @@ def fonts_dir() -> Path:
     return Path(weblate_fonts.__file__).resolve().parent / "static" / "weblate_fonts"
 
 
+WEIGHTS = ("light", "regular", "bold", "black")
+# Thin faces stay legible only this large (pixels); smaller, a heavier weight of the family is used.
+_THIN_MIN_SIZE = {"ExtraLight": 72, "Light": 28}
+
+
+def legible_weight(font: str, weight: str, size: int) -> str:
+    """`weight`, or the next heavier one while its face is too thin to read at `size` pixels."""
+    index = WEIGHTS.index(weight) if weight in WEIGHTS else 2
+    while index < len(WEIGHTS) - 1:
+        face = REGISTRY.get((font, WEIGHTS[index]), "")
+        thin = next((px for name, px in _THIN_MIN_SIZE.items() if face.endswith(f"-{name}.ttf")), 0)
+        if size >= thin:
+            break
+        index += 1
+    return WEIGHTS[index]
+
+
 def cjk_script(text: str) -> str | None:
     """"KR" for Hangul, "JP" for kana, "SC" for other Han/CJK text, None for text without CJK."""
     han = False

@@ -12,10 +12,10 @@ Arrangements (setting VIDEO_RENDER_ARRANGEMENT; `manage.py bench_render --arrang
   overlaps x264's own frame threads.
 - "encode_thread": the other way round.
 - "serial": one thread does both (the baseline).
-On the 2-core dev box (shared, so noisy) compose_thread used the least CPU of the three (12.4-14.0 CPU-s
-for the bench case against 13.5-14.5 for encode_thread and 13.4-14.8 for serial) and the best median wall
-time; OpenCV is pinned to one thread (`cv2_threads=1`): its own threads only compete with x264's.
-With a worker per core all busy (a bulk batch), "serial" finished a bench_pipeline batch about 2 % sooner:
+On a 2-core machine compose_thread used the least CPU of the three and had the best median wall time
+(`bench_render` prints the figures); OpenCV is pinned to one thread (`cv2_threads=1`): its own threads
+only compete with x264's.
+With a worker per core all busy (a bulk batch), "serial" finished a bench_pipeline batch slightly sooner:
 there is no idle core for the composing thread to use (docs/run-locally.md).
 """
 
@@ -186,7 +186,7 @@ def _frames(compositor: Compositor, count: int):
         yield shown
 
 
-COMPOSE_NICE = 5  # bench: +5 beat 0 in 5 of 5 interleaved rounds (median -7 %); +10 was no better
+COMPOSE_NICE = 5  # in interleaved bench_render rounds +5 beat 0 every time; +10 was no better
 
 
 def _yield_to_encoder() -> None:

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from videos.media.cutout import cut_out
 from videos.media.images import has_transparency, product_bbox
 from videos.render.warp import WarpSource
 from videos.render.yuv import Planes, rgb_to_planes
@@ -82,6 +83,7 @@ def _cover_window(w: int, h: int, cw: int, ch: int, product: tuple) -> tuple[flo
     win_w, win_h = cw / (w * scale), ch / (h * scale)
     cx = (product[0] + product[2]) / 2
     cy = (product[1] + product[3]) / 2
+    win_w, win_h = min(win_w, 1.0), min(win_h, 1.0)  # float rounding may make it a hair wider than the photo
     left = min(max(cx - win_w / 2, 0.0), 1.0 - win_w)
     top = min(max(cy - win_h / 2, 0.0), 1.0 - win_h)
     return left, top, left + win_w, top + win_h
@@ -94,14 +96,29 @@ def prepare_photo(
     fit: str = "auto",
     fill: tuple[int, int, int] = (255, 255, 255),
     oversample: float = 1.0,
+    frame: tuple[float, float, float, float] | None = None,
 ) -> Plate:
-    """Fit an RGB or RGBA photo to the canvas at `oversample` x its resolution and convert it to YUV once."""
+    """Fit an RGB or RGBA photo to the canvas at `oversample` x its resolution and convert it to YUV once.
+
+    On a colour ("contain_color"), a photo shot on a plain background is cut out (media.cutout.cut_out)
+    and lies on the fill exactly as a transparent PNG does. With `frame` (canvas fractions) and a contain
+    fit, the product (a cut-out's; an opaque photo is all product) is sized and centred so that it stays
+    inside the frame at the largest zoom (`oversample`) about its centre."""
     transparent = has_transparency(img)
     product = product_bbox(img)
     mode = choose_mode(fit, img.size, canvas_size, product, transparent)
+    framing = frame if mode in ("contain_color", "contain_blur") else None
+    if mode == "contain_color" and not transparent:
+        # Cut out at about the drawn size: cheaper, and the edge is judged where it is seen.
+        img = _shrunk_to(img, _fit(img.size, canvas_size, mode, oversample, product, framing))
+        cut = cut_out(img)
+        if cut is not None:
+            img, transparent, product = cut, True, product_bbox(cut)
+    if framing is not None and not transparent:
+        product = (0.0, 0.0, 1.0, 1.0)  # an opaque photo stays whole inside the frame
     source = img.convert("RGBa") if transparent else (img if img.mode == "RGB" else img.convert("RGB"))
     del img  # the caller's temporary: the decoded photo can go as soon as it is converted
-    rgb, rect, scale = fit_image(source, canvas_size, mode, fill, oversample, product, transparent)
+    rgb, rect, scale = fit_image(source, canvas_size, mode, fill, oversample, product, transparent, framing)
     planes = rgb_to_planes(rgb)
     content, margin = plain_margin(planes)
     crop = None
@@ -147,10 +164,46 @@ def _outliers(plane: np.ndarray, value: int, tolerance: int) -> np.ndarray:
     return cv2.absdiff(plane, np.full_like(plane, value)) > tolerance
 
 
-def _fit(photo_size: tuple[int, int], canvas_size: tuple[int, int], mode: str, oversample: float, product):
+# With a frame, photos are decoded at this much more than the scale that fits the product's box to the plate:
+# the box is measured on a preview, and a cut-out's box may come out a little tighter.
+_DRAWN_MARGIN = 1.25
+
+
+def drawn_scale(canvas_size: tuple[int, int], oversample: float, frame: tuple | None):
+    """For `media.drawn.load_drawn_photo`: at most how much `_fit` scales a photo (plate pixels per photo
+    pixel) in any mode: a cover fit's scale, or with a frame, the product's box (seen on the preview)
+    filling the plate."""
+    pw, ph = even(canvas_size[0] * oversample), even(canvas_size[1] * oversample)
+
+    def scale(preview: Image.Image | None, size: tuple[int, int]) -> float:
+        w, h = size
+        most = max(pw / w, ph / h)
+        if frame is not None and preview is not None:
+            x0, y0, x1, y1 = product_bbox(preview)
+            box = min(pw / (max(x1 - x0, 0.02) * w), ph / (max(y1 - y0, 0.02) * h))
+            most = max(most, box * _DRAWN_MARGIN)
+        return most
+
+    return scale
+
+
+def _shrunk_to(img: Image.Image, fitted: tuple) -> Image.Image:
+    """The whole photo at the scale `_fit` draws it, when that is smaller."""
+    _plate, _k, box, size, _offset, _rect = fitted
+    factor = size[0] / max(1e-9, box[2] - box[0])
+    if factor >= 0.9:
+        return img
+    target = (max(8, round(img.width * factor)), max(8, round(img.height * factor)))
+    return img.resize(target, Image.Resampling.BOX, reducing_gap=2.0)
+
+
+def _fit(photo_size: tuple[int, int], canvas_size: tuple[int, int], mode: str, oversample: float, product,
+         frame: tuple[float, float, float, float] | None = None):
     (w, h), (cw, ch) = photo_size, canvas_size
     pw, ph = even(cw * oversample), even(ch * oversample)
     k = pw / cw
+    if frame is not None:
+        return _fit_in_frame((w, h), (cw, ch), (pw, ph), k, oversample, product, frame)
     if mode == "cover":
         left, top, right, bottom = _cover_window(w, h, pw, ph, product)
         box = (left * w, top * h, right * w, bottom * h)
@@ -165,6 +218,27 @@ def _fit(photo_size: tuple[int, int], canvas_size: tuple[int, int], mode: str, o
     return (pw, ph), k, box, size, offset, rect
 
 
+def _fit_in_frame(photo: tuple[int, int], canvas: tuple[int, int], plate: tuple[int, int], k: float, zoom: float,
+                  product: tuple, frame: tuple[float, float, float, float]):
+    """`_fit` for a product kept inside `frame`: the product's box, zoomed `zoom` x about its centre,
+    just fits the frame, centred in it. Only the part of the photo that lands on the plate is resampled."""
+    (w, h), (cw, ch), (pw, ph) = photo, canvas, plate
+    fx0, fy0, fx1, fy1 = frame[0] * cw, frame[1] * ch, frame[2] * cw, frame[3] * ch
+    bw, bh = max(1e-6, (product[2] - product[0]) * w), max(1e-6, (product[3] - product[1]) * h)
+    s = min((fx1 - fx0) / (zoom * bw), (fy1 - fy0) / (zoom * bh))  # canvas pixels per photo pixel
+    left = (fx0 + fx1) / 2 - (product[0] + product[2]) / 2 * w * s
+    top = (fy0 + fy1) / 2 - (product[1] + product[3]) / 2 * h * s
+    rect = (left, top, w * s, h * s)
+    # The photo's part on the plate, in photo pixels, and where it lands on the plate.
+    x0, y0 = max(0.0, -left / s), max(0.0, -top / s)
+    x1, y1 = min(float(w), (pw / k - left) / s), min(float(h), (ph / k - top) / s)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return (pw, ph), k, (0.0, 0.0, 1.0, 1.0), (1, 1), (-4, -4), rect
+    offset = (int(round((left + x0 * s) * k)), int(round((top + y0 * s) * k)))
+    size = (max(1, int(round((x1 - x0) * s * k))), max(1, int(round((y1 - y0) * s * k))))
+    return (pw, ph), k, (x0, y0, x1, y1), size, offset, rect
+
+
 def fit_image(
     img: Image.Image,
     canvas_size: tuple[int, int],
@@ -173,12 +247,13 @@ def fit_image(
     oversample: float = 1.0,
     product: tuple = (0.0, 0.0, 1.0, 1.0),
     transparent: bool = False,
+    frame: tuple[float, float, float, float] | None = None,
 ) -> tuple[np.ndarray, tuple[float, float, float, float], float]:
     """Fit a photo (PIL: RGB, or premultiplied "RGBa" when `transparent`) to a plate of canvas size x
     `oversample`, resampling only the part shown (area-averaged when shrinking, bicubic when enlarging).
 
     Returns (plate RGB uint8, the photo's rectangle in canvas pixels, plate pixels per canvas pixel)."""
-    (pw, ph), k, box, size, offset, rect = _fit(img.size, canvas_size, mode, oversample, product)
+    (pw, ph), k, box, size, offset, rect = _fit(img.size, canvas_size, mode, oversample, product, frame)
     source = img
     shrinking = size[0] < box[2] - box[0]
     layer = np.asarray(source.resize(size, Image.Resampling.BOX if shrinking else Image.Resampling.BICUBIC, box=box))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from videos.render.fonts import is_cjk_char, load_font
+from videos.render.fonts import is_cjk_char, legible_weight, load_font
 from videos.render.layers import Layer, rgba_to_layer
 from videos.render.yuv import parse_color
 from videos.spec import TextSegment, TextStyle
@@ -36,8 +36,25 @@ class TextLayout:
         return int(round(self.size * LINE_HEIGHT))
 
 
+# Line-breaking rules (kinsoku shori, and the same for Latin dashes): these never start a line...
+NO_LINE_START = set("、。，．,.!?！？：；:;)）]］}｝」』】〕〉》〗〙〛〞'\"”’ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ・…‥〜～%％-–—")
+# ...and these never end one.
+NO_LINE_END = set("（(［[｛{「『【〔〈《〖〘〚〝“‘$＄£¥￥€#＃")
+
+
 def _tokens(paragraph: str) -> list[str]:
-    """Break opportunities: after whitespace, and around every CJK character."""
+    """Break opportunities: after whitespace and around every CJK character, except where a line would
+    then start with closing punctuation or a dash, or end with opening punctuation."""
+    glued: list[str] = []
+    for token in _raw_tokens(paragraph):
+        if glued and (token[0] in NO_LINE_START or glued[-1].rstrip()[-1:] in NO_LINE_END):
+            glued[-1] += token
+        else:
+            glued.append(token)
+    return glued
+
+
+def _raw_tokens(paragraph: str) -> list[str]:
     tokens: list[str] = []
     current = ""
     for char in paragraph:
@@ -93,7 +110,7 @@ def layout(text: str, style: TextStyle, canvas_width: int) -> TextLayout:
         text = text.upper()
     size = style.size
     while True:
-        font = load_font(style.font, style.weight, size, text)
+        font = load_font(style.font, legible_weight(style.font, style.weight, size), size, text)
         spacing = style.letter_spacing * size
         pad = style.box_padding * size if style.box else 0.0
         limit = max(1.0, style.max_width * canvas_width - 2 * pad)
@@ -104,7 +121,25 @@ def layout(text: str, style: TextStyle, canvas_width: int) -> TextLayout:
     if len(lines) > style.max_lines:
         lines = lines[: style.max_lines]
         lines[-1] = lines[-1].rstrip() + "…"
+    elif fits and len(lines) > 1:
+        lines = _balanced(font, text, spacing, limit, len(lines))
     return TextLayout(font, size, lines, [measure(font, line, spacing) for line in lines], spacing)
+
+
+def _balanced(font, text: str, spacing: float, limit: float, count: int) -> list[str]:
+    """The same number of lines, as even as they go: the narrowest width that still wraps `text` into
+    `count` lines (so "SOLIDUS HOODIE — RED" breaks in the middle, not before its last word)."""
+    widest = max(measure(font, line, spacing) for line in _wrap(font, text, spacing, limit)[0])
+    low, high = widest / count * 0.9, limit
+    best = _wrap(font, text, spacing, limit)[0]
+    for _ in range(12):
+        mid = (low + high) / 2
+        lines, fits = _wrap(font, text, spacing, mid)
+        if fits and len(lines) <= count:
+            best, high = lines, mid
+        else:
+            low = mid
+    return best
 
 
 def rasterize(text: str, style: TextStyle, canvas: tuple[int, int]) -> np.ndarray:

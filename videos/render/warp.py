@@ -1,9 +1,8 @@
 """Warping a prepared picture onto a frame: one `cv2.warpAffine` per plane with the frame's float matrix.
 
-Measured with OpenCV 5 on one core (1080x1080 frame, 1188x1188 plate): a uint8 single-channel warp of the
-luma costs ~3.1 ms but a float32 one ~2.1 ms (+0.15 ms to convert back); U and V warped together as one
-4-channel uint8 image cost ~0.9 ms against ~1.6 ms for two single-channel warps. So a picture to warp
-holds its luma as float32 and its chroma as (U, V, U, V) uint8.
+With OpenCV on one core, a float32 warp of the luma is cheaper than a uint8 one even counting the
+conversion back, and U and V warped together as one 4-channel uint8 image are cheaper than two
+single-channel warps. So a picture to warp holds its luma as float32 and its chroma as (U, V, U, V) uint8.
 
 A picture whose outside is one plain colour (see plates.plain_margin) is only warped where its content
 lands on screen; the rest of the frame is filled with that colour.

@@ -2,8 +2,9 @@
 Shopify, rendering, upload, processing), once with 1 worker and once with 2.
 
 Prints each stage's mean time, the per-job overhead beyond rendering (wall time per job with one worker minus
-the mean render time) and, on the last line, that overhead and the 2-worker speed-up. Uses the configured
-database (run `migrate` first); everything it creates (a bench shop, its jobs and files) is removed at the end.
+the mean render time) and, on the last line, that overhead, the 2-worker speed-up and the 2-worker speed
+as `videos_per_min=…`. Uses the configured database (run `migrate` first); everything it creates (a bench
+shop, its jobs and files) is removed at the end.
 Renders are smaller than full size by default (`--size 0` for 1080 px) so a run takes a minute or two.
 
 Both runs do the same work: each job gets a product of its own, new for each run (so no job replaces an
@@ -11,15 +12,21 @@ earlier video), and each render is given one core (x264 with one thread, `--arra
 configuration a worker per core uses, and the one that keeps the 1-worker run from borrowing the second core
 for its render, which would measure the renderer's own threading (bench_render's subject) rather than the
 pipeline's. `--arrangement compose_thread` measures the default render instead.
+
+`--processes` runs each worker as a `qcluster` process of its own (one worker each) with its own media and
+work folders, as separate machines would run them, sharing only the database, the broker and (with
+SHOWREEL_S3_BUCKET) object storage; the last line then gives jobs per minute for 1 and 2 such processes.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -44,6 +51,8 @@ class Command(BaseCommand):
         parser.add_argument("--arrangement", default="serial",
                             help="render arrangement in both runs (default serial: one core per job)")
         parser.add_argument("--timeout", type=float, default=900.0, help="give up on a run after this many seconds")
+        parser.add_argument("--processes", action="store_true",
+                            help="one qcluster process per worker, each with its own folders (machines, simulated)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.db.migrations.executor import MigrationExecutor
@@ -66,15 +75,19 @@ class Command(BaseCommand):
             bench.close()
         overhead = one["wall"] / options["jobs"] - one["render"]
         speedup = one["wall"] / two["wall"]
+        unit = "process(es)" if options["processes"] else "worker(s)"
         for workers, result in ((1, one), (2, two)):
             stages = ", ".join(f"{s} {result['stages'][s]:.2f}" for s in STAGES)
-            self.stdout.write(f"{workers} worker(s): {options['jobs']} jobs in {result['wall']:.1f} s, {result['cores']:.2f} "
+            self.stdout.write(f"{workers} {unit}: {options['jobs']} jobs in {result['wall']:.1f} s, {result['cores']:.2f} "
                               f"cores busy on average (of {os.cpu_count()}); mean s per stage: {stages}")
+        storage = "S3-compatible" if settings.SHOWREEL_S3_BUCKET else "local folders"
         self.stdout.write(f"renders: {options['arrangement']}, x264 1 thread, {options['size'] or 'full'} px, "
                           f"{options['duration']:g} s; broker: {'Redis' if settings.REDIS_URL else 'ORM'}, "
-                          f"database: {connection.vendor}")
+                          f"database: {connection.vendor}, files: {storage}")
         self.stdout.write(f"per-job overhead beyond rendering: {overhead:.2f} s (target <= 2 s); "
-                          f"2-worker speed-up: {speedup:.2f}x (target >= 1.8)")
+                          f"2-worker speed-up: {speedup:.2f}x (target >= 1.8); "
+                          f"jobs/min: {one['jobs_per_min']:.1f} with 1 {unit}, {two['jobs_per_min']:.1f} with 2; "
+                          f"videos_per_min={two['jobs_per_min']:.1f}")
 
 
 def _children_cpu_s() -> float:
@@ -87,9 +100,10 @@ class _Bench:
         from devtools.shopify_emulator.server import ShopifyEmulator
         from shopify_app import services as shopify_services
         from shopify_app.admin_api.oauth import TokenGrant
-        from videos.jobs.models import CreditAccount
+        from videos.jobs.models import CreditAccount, ShopSettings
 
         self.command, self.options = command, options
+        self.folders: list[Path] = []  # the simulated machines' own folders (--processes)
         # A roomy GraphQL budget: Shopify's throttling is its own limit, not the pipeline's overhead.
         self.emulator = ShopifyEmulator(api_key=settings.SHOPIFY_API_KEY, api_secret=settings.SHOPIFY_API_SECRET,
                                         bucket_max=1e6, restore_rate=1e6).start()
@@ -98,6 +112,8 @@ class _Bench:
         from videos.jobs.credits import account_for
 
         CreditAccount.objects.filter(pk=account_for(self.shop).pk).update(available=10 * options["jobs"] + 10)
+        # Every job goes all the way onto its product (new shops publish by hand).
+        ShopSettings.objects.update_or_create(shop=self.shop, defaults={"auto_publish": True})
         # The emulator's sample products (photos only), copied for each run's jobs.
         self.samples = [int(p["id"].rsplit("/", 1)[1]) for p in self.emulator.products(BENCH_SHOP)]
         self._warm()
@@ -160,23 +176,34 @@ class _Bench:
                "VIDEO_X264_THREADS": "1", "VIDEO_RENDER_ARRANGEMENT": self.options["arrangement"],
                "LOG_LEVEL": "WARNING"}
         manage = Path(settings.BASE_DIR) / "manage.py"
+        if self.options["processes"]:  # a machine each: one worker, folders of its own
+            envs = []
+            for index in range(workers):
+                own = Path(tempfile.mkdtemp(prefix=f"showreel-bench-machine{index + 1}-"))
+                self.folders.append(own)
+                envs.append(env | {"Q_WORKERS": "1", "MEDIA_ROOT": str(own / "media"),
+                                   "SHOWREEL_WORK_DIR": str(own / "work")})
+        else:
+            envs = [env]
         cpu_before = _children_cpu_s()
-        cluster = subprocess.Popen([sys.executable, str(manage), "qcluster"], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        clusters = [subprocess.Popen([sys.executable, str(manage), "qcluster"], env=cluster_env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for cluster_env in envs]
         try:
             deadline = time.monotonic() + self.options["timeout"]
             while batch.jobs.exclude(status__in=TERMINAL).exists():
-                if cluster.poll() is not None:
-                    raise CommandError("the qcluster stopped unexpectedly")
+                if any(cluster.poll() is not None for cluster in clusters):
+                    raise CommandError("a qcluster stopped unexpectedly")
                 if time.monotonic() > deadline:
                     raise CommandError(f"the {workers}-worker run did not finish within {self.options['timeout']:g} s")
                 time.sleep(0.1)
         finally:
-            cluster.terminate()
-            try:
-                cluster.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                cluster.kill()
+            for cluster in clusters:
+                cluster.terminate()
+            for cluster in clusters:
+                try:
+                    cluster.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    cluster.kill()
         cpu = _children_cpu_s() - cpu_before  # the cluster and its workers, once they have all exited
         jobs = list(VideoJob.objects.filter(batch=batch))
         failed = [j for j in jobs if j.status != JobStatus.READY]
@@ -184,7 +211,8 @@ class _Bench:
             raise CommandError(f"{len(failed)} job(s) failed, e.g. {failed[0].error_code}: {failed[0].error_message}")
         wall = (max(j.finished_at for j in jobs) - min(j.started_at for j in jobs)).total_seconds()
         stages = {s: statistics.mean(j.timings.get(s, 0.0) for j in jobs) for s in STAGES}
-        return {"wall": wall, "render": stages["rendering"], "stages": stages, "cores": cpu / wall}
+        return {"wall": wall, "render": stages["rendering"], "stages": stages, "cores": cpu / wall,
+                "jobs_per_min": len(jobs) * 60.0 / wall}
 
     def close(self) -> None:
         from videos.jobs import files
@@ -195,3 +223,5 @@ class _Bench:
         files.delete_prefix(f"showreel/{self.shop.pk}")
         self.shop.delete()
         self.emulator.stop()
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -3,7 +3,7 @@
     python manage.py nemo_fake --port 8765 --render-size 320
     NEMO_API_URL=http://127.0.0.1:8765 NEMO_POLL_INTERVAL_S=1 VIDEO_BACKEND=nemo ...
 
-Errors are injected with `POST /_fake/fail {"error": "2001", "path": "/run_sse"}` (see fake_server).
+Errors are injected with `POST /_fake/fail {"error": "2001", "path": "/run_sse"}` (see devtools/nemo_fake/server.py).
 """
 
 from __future__ import annotations

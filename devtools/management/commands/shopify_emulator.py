@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.shopify_emulator import ShopifyEmulator
+from devtools.shopify_emulator.product_webhooks import start_delivery
 from shopify_app.embedded import dev_session_enabled
 
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--app-url", default=settings.SHOPIFY_APP_URL, help="where the app runs (for the admin stand-in)")
         parser.add_argument("--bucket-max", type=float, default=1000.0, help="GraphQL cost bucket size")
         parser.add_argument("--restore-rate", type=float, default=50.0, help="cost points restored per second")
+        parser.add_argument("--webhook-url", default=None, help="where products/update deliveries go (default: the "
+                            "app URL's /webhooks/shopify; 'none' keeps them queued)")
 
     def handle(self, *args, **options) -> None:
         if settings.SHOWREEL_ENV == "production" or not settings.SHOPIFY_EMULATOR_ENABLED:
@@ -42,10 +45,15 @@ class Command(BaseCommand):
         for shop in shops:
             emulator.shop(shop)
         emulator.start()
+        webhook_url = options["webhook_url"] or (f"{options['app_url'].rstrip('/')}/webhooks/shopify"
+                                                 if options["app_url"] else "none")
+        if webhook_url != "none":
+            start_delivery(emulator, webhook_url)
         base = emulator.base_url
         self.stdout.write(f"Shopify emulator on {base}\n  export SHOPIFY_ADMIN_BASE={base}")
         for shop in shops:
             self.stdout.write(f"  admin for {shop}: {base}/shops/{shop}/admin/apps/{settings.SHOPIFY_API_KEY}/")
+        self.stdout.write(f"  products/update webhooks: {webhook_url}")
         self.stdout.write(f"  dev session tokens: {'on' if emulator.dev_session else 'off (SHOPIFY_DEV_SESSION=1)'}")
         self.stdout.flush()
         try:

@@ -6,12 +6,14 @@
 // server only advertises (meta showreel-dev-session-url) when SHOPIFY_DEV_SESSION is on outside production.
 
 export class ApiError extends Error {
-  constructor(status, code, message, { retryable = false, fields = null } = {}) {
+  // `fields`: the messages for each bad field; `extra`: any other key of the error (e.g. a running job's id).
+  constructor(status, code, message, { retryable = false, fields = null, extra = {} } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryable = retryable;
     this.fields = fields;
+    this.extra = extra;
   }
 }
 
@@ -38,21 +40,14 @@ export async function sessionToken() {
   throw new ApiError(0, "no_session", "Open Showreel from your Shopify admin (Apps → Showreel) to sign in.");
 }
 
-// DRF's own errors ({"detail": ...} or {"field": ["..."]}) and the API's {"error": {code, message}}.
+// Every API error is {"error": {code, message, retryable?, fields?}} (the schema's Error, /api/schema/).
+// Anything else (no body, a proxy's page) is described by its status alone.
 function errorFrom(status, data) {
-  if (data?.error?.message) {
-    return new ApiError(status, data.error.code || "error", data.error.message,
-      { retryable: Boolean(data.error.retryable), fields: data.error.fields || null });
+  const error = data?.error;
+  if (error && typeof error.message === "string") {
+    const { code = "error", message, retryable = false, fields = null, ...extra } = error;
+    return new ApiError(status, code, message, { retryable: Boolean(retryable), fields, extra });
   }
-  if (status === 401 || status === 403) {
-    return new ApiError(status, "unauthorized", "Your session has expired. Reload the page to continue.");
-  }
-  if (typeof data?.detail === "string") return new ApiError(status, "error", data.detail, { retryable: Boolean(data.retryable) });
-  if (data && typeof data === "object" && status < 500) {
-    const parts = Object.entries(data).map(([field, msgs]) => `${field.replaceAll("_", " ")}: ${[].concat(msgs).join(" ")}`);
-    if (parts.length) return new ApiError(status, "invalid", parts.join(" · "), { fields: data });
-  }
-  if (status === 404) return new ApiError(status, "not_found", "This item no longer exists.");
   if (status >= 500) return new ApiError(status, "server", "Showreel had a problem on its side. Try again in a moment.", { retryable: true });
   return new ApiError(status, "error", `The request failed (${status}).`);
 }

@@ -3,13 +3,14 @@
 //   #/  #/generate/<product>  #/jobs/<id>  #/bulk?ids=1,2  #/batches/<id>  #/settings
 
 import { api, sessionToken } from "./api.js";
-import { banner, fill, h, productNumber, slot } from "./dom.js";
+import { badge, banner, fill, h, productNumber, slot } from "./dom.js";
 import * as batch from "./pages/batch.js";
 import * as bulk from "./pages/bulk.js";
 import * as generate from "./pages/generate.js";
 import * as home from "./pages/home.js";
 import * as job from "./pages/job.js";
 import * as settings from "./pages/settings.js";
+import { creditsLeft } from "./words.js";
 
 const ROUTES = [
   [/^\/?$/, "home", home],
@@ -34,8 +35,39 @@ function credits(refresh = false) {
 }
 
 function showCredits(c) {
-  const tone = c.available > 0 ? "badge-info" : "badge-critical";
-  fill(slot(document, "credits-badge"), h("span", { class: `badge ${tone}`, text: `${c.available} credit${c.available === 1 ? "" : "s"} left` }));
+  fill(slot(document, "credits-badge"), badge(`Credits: ${creditsLeft(c)}`, c.available > 0 ? "info" : "critical"));
+  document.dispatchEvent(new CustomEvent("showreel:credits", { detail: c }));
+}
+
+// Inside the admin, App Bridge draws the navigation (s-app-nav) and the title bar (s-page's heading and primary
+// action); without it the page's own bar and headers stay. The title bar mirrors the visible view's <h1> and
+// its [data-primary] button, so each view keeps one source of truth that works either way.
+const appBridge = Boolean(window.shopify);
+document.documentElement.classList.toggle("app-bridge", appBridge);
+let mirror = null;
+
+function mirrorTitle(section) {
+  mirror?.disconnect();
+  const page = slot(document, "page");
+  const action = slot(document, "title-action");
+  const heading = section.querySelector("h1");
+  const primary = section.querySelector("[data-primary]");
+  const sync = () => {
+    const title = heading?.textContent.trim() || "Showreel";
+    page.setAttribute("heading", title);
+    document.title = `${title} · Showreel`;
+    action.hidden = !primary || primary.hidden;
+    if (primary) {
+      action.textContent = primary.textContent.trim();
+      action.toggleAttribute("disabled", primary.disabled);
+    }
+  };
+  mirror = new MutationObserver(sync);
+  for (const el of [heading, primary].filter(Boolean)) {
+    mirror.observe(el, { childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ["disabled", "hidden"] });
+  }
+  action.onclick = () => primary?.click();
+  sync();
 }
 
 function parseHash() {
@@ -56,7 +88,18 @@ function navigate(hash) {
   else location.hash = hash;
 }
 
+// A view with unsaved changes (Settings) may keep the merchant on it: the guard answers whether to leave.
+let leaveGuard = null;
+let shownHash = null;
+const setLeaveGuard = (guard) => { leaveGuard = guard; };
+
 function route() {
+  if (leaveGuard && location.hash !== shownHash && !leaveGuard()) {
+    history.replaceState(null, "", shownHash || "#/"); // stay: the changes are still on the page
+    return;
+  }
+  leaveGuard = null;
+  shownHash = location.hash;
   const { path, query } = parseHash();
   const match = ROUTES.map(([re, name, module]) => [path.match(re), name, module]).find(([m]) => m);
   current?.controller.abort();
@@ -78,7 +121,8 @@ function route() {
     else link.removeAttribute("aria-current");
   }
   const params = Object.assign(m.slice(1), { query });
-  module.mount(section, params, { signal: controller.signal, navigate, credits, initialProductIds });
+  module.mount(section, params, { signal: controller.signal, navigate, credits, initialProductIds, setLeaveGuard });
+  mirrorTitle(section);
   document.body.dataset.currentView = name;
   // Move focus to the new page's heading (screen readers announce it) unless this is the first load.
   if (route.started) section.querySelector("h1")?.focus({ preventScroll: false });

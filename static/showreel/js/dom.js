@@ -32,16 +32,23 @@ export function skeleton(label = "Loading") {
   return h("div", { class: "skeleton", "aria-label": label }, h("span"), h("span"), h("span"));
 }
 
+// Polaris's s-banner (tones: info, success, warning, critical); components.css draws it when the components' script
+// has not loaded. Warnings and errors are alerts, the rest a status.
 export function banner(tone, title, body, actions = []) {
   const role = tone === "critical" || tone === "warning" ? "alert" : "status";
   return h(
-    "div",
-    { class: `banner banner-${tone}`, role },
-    h("div", { class: "banner-body" },
-      title ? h("p", { class: "banner-title", text: title }) : null,
-      body ? h("p", { text: body }) : null,
-      actions.length ? h("div", { class: "banner-actions" }, actions) : null),
+    "s-banner",
+    { tone, role },
+    title ? h("p", { class: "banner-title", text: title }) : null,
+    body ? h("p", { text: body }) : null,
+    actions.length ? h("div", { class: "banner-actions" }, actions) : null,
   );
+}
+
+// Polaris's s-badge; "attention" is Polaris's "caution".
+export function badge(text, tone = "", attrs = {}) {
+  const tones = { attention: "caution", "": "neutral" };
+  return h("s-badge", { tone: tones[tone] ?? tone, ...attrs, text });
 }
 
 export function errorState(err, retry) {
@@ -55,7 +62,7 @@ export function emptyState(title, body, action = null) {
 
 // Job statuses from the API (api.md) -> the words and badge tone a merchant sees.
 export const STATUS = {
-  queued: ["Queued", "info"],
+  queued: ["Waiting to start", "info"],
   fetching: ["Fetching photos", "info"],
   composing: ["Planning", "info"],
   rendering: ["Rendering", "info"],
@@ -70,7 +77,7 @@ export const TERMINAL = new Set(["ready", "failed", "cancelled"]);
 
 export function statusBadge(status) {
   const [label, tone] = STATUS[status] || [status, ""];
-  return h("span", { class: `badge badge-dot${tone ? ` badge-${tone}` : ""}`, dataset: { status }, text: label });
+  return badge(label, tone, { dataset: { status }, class: "badge-dot" });
 }
 
 export function progressBar(el, percent, tone = "") {
@@ -105,6 +112,9 @@ export function when(iso) {
   if (Number.isNaN(date.getTime())) return "";
   return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
+
+// A job's product as lists show it: the title stored when the job was made, never a bare id.
+export const productName = (job) => job?.product_title || `Product ${productNumber(job?.product_id || "")}`;
 
 // "gid://shopify/Product/123" <-> "123" (hash routes carry the short form).
 export const productNumber = (gid) => String(gid).split("/").pop();

@@ -3,6 +3,7 @@
 
 import { api, isAbort, listOf } from "./api.js";
 import { $, $$, banner, busy, debounce, errorState, fill, h, slot } from "./dom.js";
+import * as words from "./words.js";
 
 const cache = new Map();
 
@@ -130,16 +131,28 @@ export function readOptions(form) {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
-// Debounced /api/instructions/preview: understood / not understood / conflicting, shown as chips.
+// Debounced /api/instructions/preview: understood / not understood / conflicting, shown as chips in plain
+// words; an instruction asking for something that can't be made ("100 minutes") is an inline field error.
 export function watchInstruction(container, { signal } = {}) {
   const textarea = $(container, "textarea");
   const feedback = slot(container, "interpretation");
+  const error = slot(container, "instruction-error");
   let seq = 0;
   let inflight = null;
-  const show = (name, items, chipClass) => {
+  const show = (name, items, chipClass, render = (text) => text) => {
     const group = slot(feedback, name);
-    fill($(group, "ul"), (items || []).map((text) => h("li", { class: `chip ${chipClass}`, text })));
+    fill($(group, "ul"), (items || []).map((item) => h("li", { class: `chip ${chipClass}` }, render(item))));
     group.hidden = !(items || []).length;
+  };
+  const understoodChip = (entry) => {
+    const { words: said, phrase } = words.understood(entry);
+    return [said, phrase ? h("span", { class: "chip-phrase", text: ` (“${phrase}”)` }) : null];
+  };
+  const setError = (message) => {
+    error.textContent = message ? words.sentence(message) : "";
+    error.hidden = !message;
+    if (message) textarea.setAttribute("aria-invalid", "true");
+    else textarea.removeAttribute("aria-invalid");
   };
   const preview = debounce(async () => {
     const text = textarea.value.trim();
@@ -147,6 +160,7 @@ export function watchInstruction(container, { signal } = {}) {
     inflight?.abort();
     if (!text) {
       feedback.hidden = true;
+      setError("");
       return;
     }
     inflight = new AbortController();
@@ -154,16 +168,16 @@ export function watchInstruction(container, { signal } = {}) {
     try {
       const result = await api.post("/instructions/preview", { instruction: text }, { signal: inflight.signal });
       if (mine !== seq) return;
-      show("understood", result.understood, "chip-understood");
+      // What can't be made as asked (a length out of range, two shapes at once) is the field's error.
+      setError((result.conflicts || []).map(words.sentence).join(" "));
+      show("understood", result.understood, "chip-understood", understoodChip);
       show("unrecognised", result.unrecognised, "chip-unrecognised");
-      show("conflicts", result.conflicts, "chip-conflict");
-      feedback.hidden = false;
+      show("conflicts", [], "chip-conflict");
+      feedback.hidden = !(result.understood?.length || result.unrecognised?.length);
     } catch (err) {
       if (err.name === "AbortError" || mine !== seq) return;
-      show("understood", [], "");
-      show("conflicts", [], "");
-      show("unrecognised", [err.message], "chip-conflict");
-      feedback.hidden = false;
+      feedback.hidden = true;
+      setError([].concat(err.fields?.instruction || [])[0] || err.message);
     } finally {
       if (mine === seq) feedback.removeAttribute("aria-busy");
     }
@@ -179,7 +193,9 @@ export function watchInstruction(container, { signal } = {}) {
 
 export function resetInstruction(container) {
   $(container, "textarea").value = "";
+  $(container, "textarea").removeAttribute("aria-invalid");
   slot(container, "interpretation").hidden = true;
+  slot(container, "instruction-error").hidden = true;
 }
 
 // Posts the form's options (plus `body`) to `path`, then opens the created job's or batch's page (`pageOf`);
@@ -194,10 +210,20 @@ export async function startFromOptions(form, { path, body, pageOf, failTitle, su
     ctx.navigate(pageOf(created));
   } catch (err) {
     if (isAbort(err)) return;
-    const title = err.code === "no_credits" ? "You're out of credits" : failTitle;
-    fill(bannerSlot, banner("critical", title, err.message));
-    bannerSlot.scrollIntoView({ block: "nearest" });
-  } finally {
     busy(submit, false);
+    const actions = [];
+    let title = failTitle;
+    if (err.code === "no_credits") {
+      title = "You're out of credits";
+      const credits = await ctx.credits(true).catch(() => null);
+      if (credits?.plan_url) actions.push(h("a", { class: "btn", href: credits.plan_url, target: "_top", text: "See plans" }));
+    } else if (err.code === "job_running") {
+      title = "A video for this product is already being made";
+      if (err.extra?.job_id) actions.push(h("a", { class: "btn", href: `#/jobs/${err.extra.job_id}`, text: "View its progress" }));
+    }
+    fill(bannerSlot, banner("critical", title, err.message, actions));
+    bannerSlot.scrollIntoView({ block: "nearest" });
+    return;
   }
+  // Success: the button stays disabled (a second click must not queue a second job) while the page changes.
 }

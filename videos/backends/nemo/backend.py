@@ -1,17 +1,16 @@
-"""The NemoVideo backend: render a spec in the cloud.
+"""The NemoVideo backend: render a spec in the cloud, step by step.
 
 NemoVideo is an agent, not a renderer: it takes media and an instruction and builds its own timeline.
-So a spec is rendered by uploading its photos and clips, describing the wanted video (or passing the
-merchant's own instruction from `spec.metadata["instruction"]`), reading the draft the agent made from
-the session state, exporting that draft, then downloading and checking the MP4 (protocol.md §3-§9).
+So a spec is rendered by uploading its photos and clips (`inputs`), describing the wanted video
+(`prompt`, or the merchant's own instruction from `spec.metadata["instruction"]`) in the session's
+language (`language`), reading the draft the agent made from the session state, exporting that draft,
+then downloading and checking the MP4 and taking its poster (`output`) (docs/nemo-protocol.md §3-§9).
+This module only orders those steps, retries what the protocol says to retry and reports progress.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import os
-import re
 import tempfile
 import time
 import uuid
@@ -24,36 +23,26 @@ from django.conf import settings
 
 from videos.backends.base import ProgressCallback, RenderResult
 from videos.backends.nemo.client import NemoClient, client_from_settings
-from videos.backends.nemo.draft import describe_spec, draft_to_spec, sandbox_filename
+from videos.backends.nemo.draft import describe_spec, draft_to_spec
 from videos.backends.nemo.errors import (
-    SUPPORTED_FORMATS,
-    NemoFileTooLarge,
     NemoNoDraft,
     NemoOutOfCredits,
     NemoRenderFailed,
     NemoSessionNotFound,
     NemoTimeout,
-    NemoUnsupportedFile,
-    formats_text,
 )
 from videos.backends.nemo.gui_speak import translate_gui_speak
-from videos.backends.nemo.output import VideoInfo, check_mp4, extract_poster
-from videos.backends.nemo.shapes import RenderStatus, Session, UploadedFile
+from videos.backends.nemo.inputs import SourceMedia, collect_media, source_resolver
+from videos.backends.nemo.language import detect_language
+from videos.backends.nemo.output import VideoInfo, check_mp4, extract_poster, poster_time
+from videos.backends.nemo.prompt import build_instruction
+from videos.backends.nemo.shapes import RenderStatus, Session, UploadedFile, draft_of, draft_ready
 from videos.backends.nemo.sse import ChatEvent, ChatResult
-from videos.media.errors import MediaError
-from videos.media.limits import max_input_bytes
 from videos.spec import SpecError, VideoSpec
 
 MAX_DOWNLOAD_BYTES = 2 * 1024**3
-# §4 "Disconnect recovery": query the state, then keep looking a few times before giving up.
+# docs/nemo-protocol.md §4 "Disconnect recovery": query the state, then keep looking a few times before giving up.
 STATE_POLLS = 5
-
-
-@dataclass
-class _Media:
-    source: str  # as written in the spec
-    path: Path | None = None  # a local file to upload
-    url: str | None = None  # or a URL NemoVideo fetches itself
 
 
 @dataclass
@@ -128,7 +117,7 @@ class NemoBackend:
 
     # --- steps -------------------------------------------------------------------------------------
     def _compose(
-        self, client: NemoClient, media: list[_Media], instruction: str, report: ProgressCallback
+        self, client: NemoClient, media: list[SourceMedia], instruction: str, report: ProgressCallback
     ) -> _Run:
         session = client.create_session(language=detect_language(instruction))
         report(0.05, "uploading")
@@ -163,19 +152,19 @@ class NemoBackend:
         }
         message = translate_gui_speak(chat.text) if chat.text else ""
         try:
-            local = draft_to_spec(draft, resolve_source=_resolver(media, uploads))
+            local = draft_to_spec(draft, resolve_source=source_resolver(media, uploads))
             run.details["draft_spec"] = local.to_dict()
             run.details["summary"] = describe_spec(local)
         except SpecError as exc:  # the cloud exports its own draft; ours is only a record
             run.details["draft_error"] = str(exc)
-        # ~30 % of edits end with no text (§4): then the state is the answer.
+        # Many edits end with no text (§4): then the state is the answer.
         run.details["message"] = message or run.details.get("summary", "NemoVideo prepared the timeline.")
         return run
 
     def _read_draft(self, client: NemoClient, session: Session, chat: ChatResult) -> tuple[dict, dict]:
         state = client.get_state(session.session_id)
         polls = 0
-        while not draft_ready(_draft_of(state)):
+        while not draft_ready(draft_of(state)):
             if chat.text and not (chat.disconnected or chat.timed_out):
                 detail = translate_gui_speak(chat.text)
                 raise NemoNoDraft(f"NemoVideo finished without a video timeline: {detail}")
@@ -187,7 +176,7 @@ class NemoBackend:
             polls += 1
             self.sleep(self.poll_interval_s)
             state = client.get_state(session.session_id)
-        return _draft_of(state), state
+        return draft_of(state), state
 
     def _export(self, client: NemoClient, run: _Run, report: ProgressCallback) -> RenderStatus:
         report(0.6, "exporting")
@@ -259,91 +248,6 @@ def register_url(user_id: str) -> str:
     return f"{settings.NEMO_WEB_URL.rstrip('/')}/?bind={user_id}"
 
 
-def collect_media(spec: VideoSpec) -> list[_Media]:
-    """The spec's photos, clips and overlays, checked against NemoVideo's formats and our size limit
-    before anything is sent (4001/4002 would only say so after the upload)."""
-    seen: dict[str, _Media] = {}
-    for segment in spec.segments_of("video") + spec.segments_of("overlay"):
-        if segment.source in seen:
-            continue
-        source = segment.source
-        extension = Path(source.split("?", 1)[0]).suffix.lower().lstrip(".")
-        if extension not in SUPPORTED_FORMATS:
-            raise NemoUnsupportedFile(f"NemoVideo cannot use {Path(source).name}: it takes {formats_text()}")
-        if re.match(r"https?://", source):
-            seen[source] = _Media(source, url=source)
-            continue
-        path = Path(source)
-        if not path.is_absolute() and not path.exists():
-            path = Path(settings.MEDIA_ROOT) / path
-        if not path.is_file():
-            raise MediaError(path, "file not found")
-        limit = max_input_bytes()
-        if path.stat().st_size > limit:
-            raise NemoFileTooLarge(
-                f"{path.name} is larger than NemoVideo accepts ({limit // (1024 * 1024)} MB); compress or trim it"
-            )
-        seen[source] = _Media(source, path=path)
-    return list(seen.values())
-
-
-def build_instruction(spec: VideoSpec, media: list[_Media]) -> str:
-    """What to ask the agent for: the merchant's own words when given, else the spec described."""
-    own = spec.metadata.get("instruction")
-    if isinstance(own, str) and own.strip():
-        return own.strip()
-    photos = sum(1 for s in spec.segments_of("video") if s.type == "image")
-    clips = len(spec.segments_of("video")) - photos
-    kinds = " and ".join(
-        p for p in (f"{photos} photos" if photos else "", f"{clips} clips" if clips else "") if p
-    )
-    divisor = math.gcd(spec.canvas.width, spec.canvas.height)
-    aspect = f"{spec.canvas.width // divisor}:{spec.canvas.height // divisor}"
-    lines = [
-        f"Create a {spec.duration:g}-second product showcase video in {aspect} format "
-        f"({spec.canvas.width}x{spec.canvas.height}) from the {len(media)} uploaded files ({kinds}), "
-        "in the order they were uploaded, as a slideshow with smooth transitions. Do not generate new footage."
-    ]
-    labels = {
-        "title": "Title text",
-        "price": "Price",
-        "badge": "Badge",
-        "cta": "Closing call to action",
-        "caption": "Caption",
-    }
-    for segment in spec.segments_of("text"):
-        lines.append(f'{labels[segment.role]}: "{segment.text}" ({segment.start:g}-{segment.end:g}s).')
-    lines.append("Add upbeat background music." if spec.segments_of("audio") else "No background music.")
-    return "\n".join(lines)
-
-
-def detect_language(text: str) -> str:
-    """The session language (§3): kana means Japanese, Hangul Korean, other CJK Chinese, else English."""
-    if re.search(r"[\u3040-\u30ff]", text):
-        return "ja"
-    if re.search(r"[\uac00-\ud7af]", text):
-        return "ko"
-    if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text):
-        return "zh-CN"
-    return "en"
-
-
-def draft_ready(draft: Any) -> bool:
-    """§7: "ready for export when draft.t exists and at least one track has non-empty sg"."""
-    tracks = draft.get("t") if isinstance(draft, dict) else None
-    return isinstance(tracks, list) and any(isinstance(t, dict) and t.get("sg") for t in tracks)
-
-
-def poster_time(spec: VideoSpec, duration_s: float) -> float:
-    """The spec's poster time, else mid-way through the first text (the title is showing), else a quarter in."""
-    if spec.poster_time is not None:
-        at = spec.poster_time
-    else:
-        texts = spec.segments_of("text")
-        at = texts[0].start + texts[0].duration / 2 if texts else spec.duration / 4
-    return max(0.0, min(at, duration_s - 0.05))
-
-
 def _forward_only(progress: ProgressCallback | None) -> ProgressCallback:
     """Progress that never goes back (a new session after 1002 starts the steps over)."""
     best = [0.0]
@@ -354,29 +258,3 @@ def _forward_only(progress: ProgressCallback | None) -> ProgressCallback:
             progress(best[0], stage)
 
     return report
-
-
-def _draft_of(state: dict[str, Any]) -> Any:
-    draft = state["state"].get("draft") if isinstance(state.get("state"), dict) else None
-    if isinstance(draft, str):  # some gateways hand the draft over as a JSON string
-        try:
-            return json.loads(draft)
-        except json.JSONDecodeError:
-            return None
-    return draft
-
-
-def _resolver(media: list[_Media], uploads: list[UploadedFile]) -> Callable[[str], str | None]:
-    """Map the cloud's names for our files (CDN URL, sandbox path, file name) back to our sources."""
-    by_key: dict[str, str] = {}
-    local = [m for m in media if m.path is not None] + [m for m in media if m.url is not None]
-    for item, upload in zip(local, uploads, strict=False):
-        by_key[upload.cdn_url] = item.source
-        by_key.setdefault(upload.filename, item.source)
-    for item in media:
-        by_key.setdefault(Path(item.source).name, item.source)
-
-    def resolve(source: str) -> str | None:
-        return by_key.get(source) or by_key.get(sandbox_filename(source))
-
-    return resolve

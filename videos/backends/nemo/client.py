@@ -1,5 +1,5 @@
-"""A small client for NemoVideo's `nemo_agent` API. Shapes follow shared/nemo/protocol.md (section
-named per call); where the vendor's sources disagree, every documented form is accepted.
+"""A small client for NemoVideo's `nemo_agent` API. Shapes follow docs/nemo-protocol.md (the § named
+per call); where the vendor's sources disagree, every documented form is accepted.
 
 Every request carries `Authorization: Bearer` (except anonymous-token) and the three `X-Skill-*`
 attribution headers (§0: without them exports are refused with 402). Failures become the typed errors
@@ -27,6 +27,9 @@ from httpx_sse import EventSource
 from videos.backends.nemo.credentials import AnonymousToken, StaticToken, StoredAnonymousToken, TokenProvider
 from videos.backends.nemo.errors import (
     NemoAuthError,
+    NemoBadOutput,
+    NemoDownloadRefused,
+    NemoError,
     NemoNetworkError,
     NemoProtocolError,
     NemoRateLimited,
@@ -42,6 +45,7 @@ from videos.backends.nemo.shapes import (
     uploaded_files,
 )
 from videos.backends.nemo.sse import ChatEvent, ChatResult, parse_event
+from videos.media import download as capped
 
 APP_NAME = "nemo_agent"
 SKILL_SOURCE = "ecommerce-product-video"
@@ -62,8 +66,12 @@ class NemoClient:
         backoff_s: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
         timeout_s: float = 60.0,
+        download_hosts: list[str] | None = None,
+        download_timeout_s: float = 900.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.download_hosts = list(download_hosts or [])
+        self.download_timeout_s = download_timeout_s
         self.version = version
         self.platform = platform or "unknown"
         self.rate_limit_wait_s = rate_limit_wait_s
@@ -80,7 +88,7 @@ class NemoClient:
 
     # --- headers and the retry loop ------------------------------------------------------------------
     def attribution_headers(self) -> dict[str, str]:
-        # §0 "Attribution headers"; the source is the seed skill's name.
+        # §0 "Attribution headers"; the source names the public skill whose calls this client follows.
         return {
             "X-Skill-Source": SKILL_SOURCE,
             "X-Skill-Version": self.version,
@@ -294,39 +302,65 @@ class NemoClient:
         return self._retrying(send, idempotent=True)
 
     def download(self, url: str, dest: Path, *, max_bytes: int) -> int:
-        """Stream `url` into `dest` (at most `max_bytes`). Our token goes only to NemoVideo's own host."""
-        own_host = urlsplit(self._url(url)).netloc == urlsplit(self.base_url).netloc
+        """Stream the rendered video at `url` into `dest` (at most `max_bytes`); returns its size.
 
-        def send(headers: dict[str, str]) -> int:
-            size = 0
+        Only from NEMO_API_URL's own origin or a NEMO_DOWNLOAD_HOSTS host over HTTPS, redirects included
+        (each hop is checked; anywhere else is `NemoDownloadRefused`). Our token goes to the API's origin only."""
+        api_origin = _origin(self.base_url)
+
+        def headers_for(target: str) -> dict[str, str]:
+            if _origin(target) == api_origin:
+                return self._headers()
+            return self.attribution_headers()
+
+        def send(_headers: dict[str, str]) -> int:
             try:
-                with self.http.stream(
-                    "GET", self._url(url), headers=headers if own_host else self.attribution_headers()
-                ) as response:
-                    if response.status_code >= 400:
-                        response.read()
-                        raise_for(response.status_code, _body(response), path="download")
-                    with dest.open("wb") as handle:
-                        for chunk in response.iter_bytes():
-                            size += len(chunk)
-                            if size > max_bytes:
-                                raise NemoProtocolError(
-                                    f"The exported video is larger than {max_bytes} bytes"
-                                )
-                            handle.write(chunk)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                raise NemoNetworkError(
-                    f"Cannot reach the video download ({type(exc).__name__})", before_send=True
-                ) from None
-            except httpx.TransportError as exc:
-                raise NemoNetworkError(f"The video download failed ({type(exc).__name__})") from None
-            return size
+                return capped.download(self._url(url), dest, max_bytes=max_bytes, timeout_s=self.download_timeout_s,
+                                       client=self.http, allow=self.download_allowed, headers=headers_for).size
+            except capped.DownloadError as exc:
+                raise _download_error(exc, max_bytes) from None
 
-        return self._retrying(send, auth=own_host, idempotent=True)
+        return self._retrying(send, auth=_origin(self._url(url)) == api_origin, idempotent=True)
+
+    def download_allowed(self, url: str) -> bool:
+        """The API's own origin, or HTTPS on a host in NEMO_DOWNLOAD_HOSTS (no credentials in the URL)."""
+        parts = urlsplit(url)
+        if parts.username or parts.password:
+            return False
+        if _origin(url) == _origin(self.base_url):
+            return True
+        return parts.scheme == "https" and capped.host_matches(parts.hostname or "", self.download_hosts)
 
     def download_fallback_url(self, render_id: str) -> str:
         """§9: GET /api/render/proxy/<id>/download returns the file bytes."""
         return f"/api/render/proxy/{render_id}/download"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def _download_error(exc: capped.DownloadError, max_bytes: int) -> NemoError:
+    """The typed NemoVideo error for a failed download (an error answer is read like any other)."""
+    if exc.reason in (capped.REFUSED, capped.REDIRECTS):
+        return NemoDownloadRefused(f"The rendered video is on a host Showreel does not download from ({exc.host}); "
+                                   "allowed: NEMO_API_URL and NEMO_DOWNLOAD_HOSTS")
+    if exc.reason == capped.HTTP_STATUS and exc.status is not None:
+        try:
+            body = json.loads(exc.body) if exc.body else None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+        try:
+            raise_for(exc.status, body, path="download")
+        except NemoError as error:
+            return error
+    if exc.reason == capped.TOO_LARGE:
+        return NemoProtocolError(f"The exported video is larger than {max_bytes} bytes")
+    if exc.reason == capped.EMPTY:
+        return NemoBadOutput("NemoVideo sent an empty video file")
+    return NemoNetworkError(f"The video download failed ({exc.detail})")
 
 
 def _body(response: httpx.Response) -> Any:
@@ -359,6 +393,7 @@ def client_from_settings(**overrides: Any) -> NemoClient:
         "platform": settings.NEMO_SKILL_PLATFORM,
         "rate_limit_wait_s": settings.NEMO_RATE_LIMIT_WAIT_S,
         "sse_timeout_s": settings.NEMO_SSE_TIMEOUT_S,
+        "download_hosts": settings.NEMO_DOWNLOAD_HOSTS,
     } | overrides
     base_url = options.pop("base_url", settings.NEMO_API_URL)
     client = NemoClient(base_url, options.pop("tokens", None), **options)

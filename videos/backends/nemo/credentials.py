@@ -23,7 +23,7 @@ EXPIRY_MARGIN = timedelta(minutes=5)
 
 @dataclass
 class AnonymousToken:
-    """`data` of POST /api/auth/anonymous-token (protocol.md §1)."""
+    """`data` of POST /api/auth/anonymous-token (docs/nemo-protocol.md §1)."""
 
     token: str
     user_id: str = ""

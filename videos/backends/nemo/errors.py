@@ -151,12 +151,18 @@ class NemoBadOutput(NemoError):
     code = "nemo_bad_output"
 
 
+class NemoDownloadRefused(NemoError):
+    """The rendered video's URL (or a redirect) is on a host outside NEMO_API_URL and NEMO_DOWNLOAD_HOSTS."""
+
+    code = "nemo_download_refused"
+
+
 def formats_text() -> str:
     return ", ".join(f.upper() for f in SUPPORTED_FORMATS if f != "jpeg")
 
 
 def error_for_api_code(api_code: int, detail: str, *, http_status: int | None = None) -> NemoError:
-    """The typed error for an envelope `code` (protocol.md §0 "Error codes")."""
+    """The typed error for an envelope `code` (docs/nemo-protocol.md §0 "Error codes")."""
     kwargs: dict[str, Any] = {"api_code": api_code, "http_status": http_status}
     suffix = f" ({detail})" if detail else ""
     if api_code == 1001:

@@ -1,7 +1,8 @@
 """The agent behind NemoVideo assumes its own web editor ("click Export", "drag the clip to the
 timeline", 点击/拖拽...). Merchants never see that editor, so such sentences are replaced with what
-Showreel does instead, per the seed skill's "Backend Response Translation" table
-(shared/seed/ecommerce-product-video.md; the official SKILL.md §4 adds "check account/billing").
+Showreel does instead, after the "Backend Response Translation" table of NemoVideo's public agent skill
+(docs/nemo-protocol.md §4; the vendor's https://github.com/nemovideo/nemovideo_skills SKILL.md also adds
+"check account/billing").
 Content descriptions are kept; only the GUI actions are rewritten."""
 
 from __future__ import annotations

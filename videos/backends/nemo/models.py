@@ -6,7 +6,7 @@ from django.db import models
 
 
 class NemoCredential(models.Model):
-    """A stable `X-Client-Id` and the anonymous token NemoVideo issued to it (protocol.md §1).
+    """A stable `X-Client-Id` and the anonymous token NemoVideo issued to it (docs/nemo-protocol.md §1).
 
     The vendor limits anonymous tokens per client id, so the id must survive restarts; the token is a
     secret and is kept encrypted with `shopify_app.crypto` (never read `token_encrypted` directly)."""

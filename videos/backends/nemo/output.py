@@ -11,7 +11,7 @@ from pathlib import Path
 import av
 
 from videos.backends.nemo.errors import NemoBadOutput
-from videos.spec import MAX_DURATION_S
+from videos.spec import MAX_DURATION_S, VideoSpec
 
 MIN_BYTES = 1024
 
@@ -57,6 +57,17 @@ def _duration(container: av.container.InputContainer, stream: av.video.stream.Vi
     if container.duration is not None:
         return float(Fraction(container.duration, av.time_base))
     return 0.0
+
+
+def poster_time(spec: VideoSpec, duration_s: float) -> float:
+    """The spec's poster time, else mid-way through the first text (the title is showing), else a quarter in;
+    never past the end of the video that came back."""
+    if spec.poster_time is not None:
+        at = spec.poster_time
+    else:
+        texts = spec.segments_of("text")
+        at = texts[0].start + texts[0].duration / 2 if texts else spec.duration / 4
+    return max(0.0, min(at, duration_s - 0.05))
 
 
 def extract_poster(video: Path, poster: Path, at_s: float) -> None:

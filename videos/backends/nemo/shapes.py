@@ -1,8 +1,9 @@
-"""The shapes NemoVideo answers with (shared/nemo/protocol.md, section per shape), and `raise_for`,
+"""The shapes NemoVideo answers with (docs/nemo-protocol.md, § per shape), and `raise_for`,
 which turns an HTTP status and an envelope into the typed error of `errors`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,23 @@ class RenderStatus:
         )
 
 
+def draft_of(state: dict[str, Any]) -> Any:
+    """The draft in a session state (§7), or None."""
+    draft = state["state"].get("draft") if isinstance(state.get("state"), dict) else None
+    if isinstance(draft, str):  # some gateways hand the draft over as a JSON string
+        try:
+            return json.loads(draft)
+        except json.JSONDecodeError:
+            return None
+    return draft
+
+
+def draft_ready(draft: Any) -> bool:
+    """§7: "ready for export when draft.t exists and at least one track has non-empty sg"."""
+    tracks = draft.get("t") if isinstance(draft, dict) else None
+    return isinstance(tracks, list) and any(isinstance(t, dict) and t.get("sg") for t in tracks)
+
+
 def uploaded_files(data: Any) -> list[UploadedFile]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list):
@@ -111,7 +129,7 @@ def raise_for(status: int, body: Any, *, path: str = "", allow_failure: bool = F
     Error codes may come with HTTP 200 or with a 4xx (§0, unknown which), so the body is read first."""
     detail = ""
     if isinstance(body, dict):
-        # The vendor's words may reach a merchant, so its GUI talk is translated (shared/seed §4).
+        # The vendor's words may reach a merchant, so its GUI talk is translated (§4).
         detail = translate_gui_speak(
             str(body.get("message") or body.get("error") or body.get("detail") or "")[:200]
         )

@@ -1,4 +1,4 @@
-"""Reading the agent's `/run_sse` stream (protocol.md §4 and §10).
+"""Reading the agent's `/run_sse` stream (docs/nemo-protocol.md §4 and §10).
 
 Two event shapes are documented and neither is confirmed, so both are read:
 - typed (the reverted v4.4 api-reference): `{"type": "text"|"tool_call"|"tool_result"|"heartbeat", ...}`;
@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 EventKind = Literal["text", "tool", "heartbeat", "error", "other"]
 
-# "The backend sometimes appends a trailing 'I encountered a temporary issue' message. Ignore it if
-# earlier output was normal." (protocol.md §4)
+# The agent sometimes appends "I encountered a temporary issue" after normal output; it is ignored then
+# (docs/nemo-protocol.md §4).
 _TEMPORARY_ISSUE = re.compile(r"encountered a temporary issue", re.I)
 
 

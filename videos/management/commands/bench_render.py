@@ -1,15 +1,26 @@
 """Benchmark the local renderer against the x264 floor.
 
-Standard case: 5 example photos, 15 s, 1080x1080 30 fps, slow zoom 1.0 -> 1.1, 0.5 s crossfades, a title,
+Standard case: 5 example photos (or --photos; `--photos large`: five phone-sized ones written for the
+run), 15 s, 1080x1080 30 fps, slow zoom 1.0 -> 1.1, 0.5 s crossfades, a title,
 music (a WAV generated here with numpy), libx264 with the configured preset / crf. The floor is libx264
 with the same settings encoding the same frames, already composed and held in memory as yuv420p, plus the
 AAC track. Each measurement runs in a fresh subprocess (so peak RSS is per run); medians of --runs.
 The last line printed is exactly: render_s=... floor_s=... ratio=... peak_rss_mb=...
+
+--whole times what a user waits for: `manage.py render_video` on the same five photos with a title
+(15 s, 1:1, the default template and its music bed), in a fresh process from start to exit, so start-up,
+checking, photo analysis and composing all count. The floor and the in-process render then use the spec
+the composer makes from those same arguments, so all three encode the same frames. The last line is then:
+whole_s=... floor_s=... whole_ratio=... render_s=... ratio=... peak_rss_mb=...
+In both modes peak_rss_mb is the highest peak of any rendering process in any run (not a median). Linux
+counts a child's peak from its parent's size at the fork, so this process stays small: photos are written
+and analysed by children too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -33,26 +44,98 @@ PHOTOS = [
     "slipon-blue-side.png",
 ]
 DURATION, FADE = 15.0, 0.5
+TITLE = "Blue Slip-On Sneakers"
 
 
-def bench_spec(photo_dir: Path, music: Path) -> VideoSpec:
-    count = len(PHOTOS)
-    shot = (DURATION + FADE * (count - 1)) / count
+# --photos large: phone-sized photos, written here (name, size, seed); the 25 MP PNG and WebP are what a
+# shop's camera or export tool may hand over, the 12 MP JPEGs what a phone takes.
+LARGE_PHOTOS = [
+    ("studio-12mp.jpg", (4032, 3024), 1),
+    ("studio-24mp.png", (6000, 4000), 2),
+    ("studio-25mp.webp", (5760, 4320), 3),
+    ("cutout-12mp.png", (4000, 3000), 4),
+    ("portrait-12mp.jpg", (3024, 4032), 5),
+]
+
+
+def standard_photos() -> list[Path]:
+    return [Path(settings.BASE_DIR) / "examples" / "photos" / name for name in PHOTOS]
+
+
+def large_photos(folder: Path) -> list[Path]:
+    """Write the phone-sized photos into `folder` (the same pixels every time): a product (a body, a cap
+    and a label, in a shape, colour and place of its own) on an off-white backdrop, or on transparency
+    for the PNG cut-out, with a little sensor-like noise so that they compress like photos."""
+    from PIL import Image, ImageDraw
+
+    paths = []
+    for name, (width, height), seed in LARGE_PHOTOS:
+        rng = np.random.default_rng(seed)
+        small_w, small_h = width // 8, height // 8
+        alpha = name.startswith("cutout")
+        backdrop = (0, 0, 0, 0) if alpha else (*(int(v) for v in rng.integers(238, 256, 3)), 255)
+        drawing = Image.new("RGBA", (small_w, small_h), backdrop)
+        draw = ImageDraw.Draw(drawing)
+        colour = tuple(int(v) for v in rng.integers(20, 200, 3))
+        cx, cy = small_w * rng.uniform(0.35, 0.65), small_h * rng.uniform(0.4, 0.6)
+        bw, bh = small_w * rng.uniform(0.12, 0.25), small_h * rng.uniform(0.2, 0.32)
+        body = (cx - bw, cy - bh, cx + bw, cy + bh)
+        if seed % 2:
+            draw.ellipse(body, fill=(*colour, 255))
+        else:
+            draw.rounded_rectangle(body, radius=int(bw / 3), fill=(*colour, 255))
+        draw.rectangle((cx - bw / 3, cy - bh * 1.35, cx + bw / 3, cy - bh), fill=(*(255 - v for v in colour), 255))
+        draw.rectangle((cx - bw * 0.7, cy - bh / 6, cx + bw * 0.7 * rng.uniform(0.3, 1), cy + bh / 6),
+                       fill=(250, 250, 250, 255))
+        pixels = np.asarray(drawing.resize((width, height), Image.Resampling.BICUBIC)).copy()
+        del drawing
+        noise = rng.integers(-3, 4, (height, width, 1), dtype=np.int16)
+        pixels[..., :3] = np.clip(pixels[..., :3] + noise, 0, 255).astype(np.uint8)
+        del noise
+        photo = Image.fromarray(pixels if alpha else np.ascontiguousarray(pixels[..., :3]), "RGBA" if alpha else "RGB")
+        path = folder / name
+        if path.suffix == ".jpg":
+            photo.save(path, quality=90)
+        elif path.suffix == ".png":
+            photo.save(path, compress_level=1)
+        else:
+            photo.save(path, quality=85, method=0)
+        paths.append(path)
+    return paths
+
+
+def bench_spec(photos: list[Path], music: Path, duration: float = DURATION) -> VideoSpec:
+    count = len(photos)
+    shot = (duration + FADE * (count - 1)) / count
     video = []
-    for index, name in enumerate(PHOTOS):
-        segment = {"type": "image", "source": str(photo_dir / name), "start": round(index * (shot - FADE), 6),
+    for index, photo in enumerate(photos):
+        segment = {"type": "image", "source": str(photo), "start": round(index * (shot - FADE), 6),
                    "duration": round(shot, 6), "motion": {"kind": "zoom_in", "strength": 0.1, "focus": "auto"}}
         if index:
             segment["transition"] = {"kind": "crossfade", "duration": FADE}
         video.append(segment)
-    title = {"type": "text", "text": "Blue Slip-On Sneakers", "role": "title", "start": 0.0, "duration": 3.0,
+    title = {"type": "text", "text": TITLE, "role": "title", "start": 0.0, "duration": min(3.0, duration),
              "style": {"size": 76, "y": 0.86, "animation": "slide_up"}}
-    audio = {"type": "audio", "source": str(music), "start": 0.0, "duration": DURATION, "volume": 0.35}
+    audio = {"type": "audio", "source": str(music), "start": 0.0, "duration": duration, "volume": 0.35}
     return VideoSpec.from_dict({
-        "canvas": {"width": 1080, "height": 1080, "fps": 30}, "duration": DURATION,
+        "canvas": {"width": 1080, "height": 1080, "fps": 30}, "duration": duration,
         "tracks": [{"kind": "video", "segments": video}, {"kind": "text", "segments": [title]},
                    {"kind": "audio", "segments": [audio]}],
     })
+
+
+def whole_arguments(photos: list[Path], output: Path, duration: float = DURATION) -> list[str]:
+    """`render_video`'s arguments for the whole-command case (see `whole_spec`)."""
+    return [*map(str, photos), "-o", str(output), "--title", TITLE, "--duration", f"{duration:g}", "--aspect", "1:1",
+            "--no-progress"]
+
+
+def whole_spec(photos: list[Path], duration: float = DURATION) -> VideoSpec:
+    """The spec `render_video` composes from `whole_arguments`."""
+    from videos.composer.cli import spec_from_cli
+
+    spec, _notes = spec_from_cli(list(map(str, photos)), title=TITLE, duration=duration, aspect="1:1")
+    return spec
 
 
 def write_music(path: Path, seconds: float = DURATION, rate: int = 48_000) -> None:
@@ -73,48 +156,89 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def run_timed(command: list[str], workdir: Path, name: str) -> dict:
+    """Run `command` to its exit; its wall time from start to exit, CPU time and peak RSS (wait4's)."""
+    out, err = workdir / f"{name}.stdout", workdir / f"{name}.stderr"
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=settings.BASE_DIR)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise CommandError(f"{name} failed ({process.returncode}):\n{err.read_text()[-2000:].strip()}")
+    return {"seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024,
+            "stdout": out.read_text()}
+
+
 class Command(BaseCommand):
     help = "Benchmark the local renderer (standard 15 s case) against libx264's floor; medians of --runs."
     requires_system_checks: list[str] = []  # a renderer needs no database or URL checks
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--runs", type=int, default=3)
+        parser.add_argument("--whole", action="store_true",
+                            help="also time `render_video` as a user runs it, from process start to exit")
+        parser.add_argument("--duration", type=float, default=DURATION, help="seconds (default 15)")
+        parser.add_argument("--photos", nargs="+", type=Path,
+                            help="other photos instead of the five examples; `large`: five phone-sized photos "
+                                 "(12 MP JPEGs, 24-25 MP PNG and WebP, a 12 MP cut-out PNG) written for the run")
         parser.add_argument("--arrangement", default=None, help="compose_thread, encode_thread or serial")
         parser.add_argument("--cv2-threads", type=int, default=None)
         parser.add_argument("--keep", default=None, help="keep the outputs in this folder")
-        parser.add_argument("--child", choices=["render", "floor"], help="(internal)")
+        parser.add_argument("--child", choices=["render", "floor", "photos", "spec"], help="(internal)")
         parser.add_argument("--workdir", help="(internal)")
 
     def handle(self, *args, **options) -> None:
         if options["child"]:
             self._child(options["child"], Path(options["workdir"]), options)
             return
-        runs = max(1, options["runs"])
+        runs, whole, duration = max(1, options["runs"]), options["whole"], options["duration"]
         with tempfile.TemporaryDirectory(prefix="bench-render-") as temp:
             workdir = Path(options["keep"] or temp)
             workdir.mkdir(parents=True, exist_ok=True)
-            write_music(workdir / "music.wav")
-            renders, floors, rss = [], [], []
+            if options["photos"] == [Path("large")]:
+                # Written by a child process: a child's peak RSS counts its parent's at the fork.
+                self._spawn("photos", workdir, options)
+                photos = [workdir / name for name, _size, _seed in LARGE_PHOTOS]
+            else:
+                photos = [path.resolve() for path in options["photos"] or standard_photos()]
+            if whole:  # composed by a child: analysing the photos would raise this process's peak RSS
+                (workdir / "photos.json").write_text(json.dumps([str(path) for path in photos]))
+                self._spawn("spec", workdir, {**options, "duration": duration})
+            else:
+                write_music(workdir / "music.wav", duration)
+                (workdir / "spec.json").write_text(bench_spec(photos, workdir / "music.wav", duration).to_json())
+            renders, floors, wholes, rss = [], [], [], []
             for run in range(runs):
+                floor = self._spawn("floor", workdir, options)
+                floors.append(floor["seconds"])
                 result = self._spawn("render", workdir, options)
                 renders.append(result["seconds"])
                 rss.append(result["peak_rss_mb"])
-                floor = self._spawn("floor", workdir, options)
-                floors.append(floor["seconds"])
-                self.stdout.write(
-                    f"run {run + 1}: render {result['seconds']:.2f} s (cpu {result['cpu_s']:.2f} s, "
-                    f"{result['peak_rss_mb']:.0f} MB, {result['arrangement']}), floor {floor['seconds']:.2f} s "
-                    f"(cpu {floor['cpu_s']:.2f} s)"
-                )
+                line = (f"run {run + 1}: render {result['seconds']:.2f} s (cpu {result['cpu_s']:.2f} s, "
+                        f"{result['peak_rss_mb']:.0f} MB, {result['arrangement']}), floor {floor['seconds']:.2f} s "
+                        f"(cpu {floor['cpu_s']:.2f} s)")
+                if whole:
+                    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "render_video",
+                               *whole_arguments(photos, workdir / "whole.mp4", duration)]
+                    timed = run_timed(command, workdir, "whole")
+                    wholes.append(timed["seconds"])
+                    rss.append(timed["peak_rss_mb"])
+                    line += (f", whole {timed['seconds']:.2f} s (cpu {timed['cpu_s']:.2f} s, "
+                             f"{timed['peak_rss_mb']:.0f} MB, {_render_seconds(timed['stdout'])})")
+                self.stdout.write(line)
         render_s, floor_s = statistics.median(renders), statistics.median(floors)
-        self.stdout.write(
-            f"render_s={render_s:.2f} floor_s={floor_s:.2f} ratio={render_s / floor_s:.2f} "
-            f"peak_rss_mb={statistics.median(rss):.0f}"
-        )
+        fields = f"render_s={render_s:.2f} floor_s={floor_s:.2f} ratio={render_s / floor_s:.2f} peak_rss_mb={max(rss):.0f}"
+        if whole:
+            whole_s = statistics.median(wholes)
+            fields = (f"whole_s={whole_s:.2f} floor_s={floor_s:.2f} whole_ratio={whole_s / floor_s:.2f} "
+                      f"render_s={render_s:.2f} ratio={render_s / floor_s:.2f} peak_rss_mb={max(rss):.0f}")
+        self.stdout.write(fields)
 
     def _spawn(self, mode: str, workdir: Path, options: dict) -> dict:
         command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench_render", "--child", mode,
-                   "--workdir", str(workdir)]
+                   "--workdir", str(workdir), "--duration", f"{options['duration']:g}"]
         if options.get("arrangement"):
             command += ["--arrangement", options["arrangement"]]
         if options.get("cv2_threads") is not None:
@@ -125,8 +249,19 @@ class Command(BaseCommand):
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def _child(self, mode: str, workdir: Path, options: dict) -> None:
-        photo_dir = Path(settings.BASE_DIR) / "examples" / "photos"
-        spec = bench_spec(photo_dir, workdir / "music.wav")
+        if mode == "photos":
+            self.stdout.write(json.dumps([str(path) for path in large_photos(workdir)]))
+            return
+        if mode == "spec":
+            from videos.media.probe import validate_spec
+
+            photos = [Path(path) for path in json.loads((workdir / "photos.json").read_text())]
+            spec = whole_spec(photos, options["duration"])
+            validate_spec(spec)  # renders the music bed into its cache once, before any timing
+            (workdir / "spec.json").write_text(spec.to_json())
+            self.stdout.write(json.dumps({"segments": len(spec.segments_of("video"))}))
+            return
+        spec = VideoSpec.from_json((workdir / "spec.json").read_text())
         if mode == "render":
             from videos.render.encoder import encoder_settings
             from videos.render.pipeline import render_spec
@@ -167,3 +302,11 @@ class Command(BaseCommand):
         encoder.finish()
         return {"seconds": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
                 "peak_rss_mb": peak_rss_mb()}
+
+
+def _render_seconds(stdout: str) -> str:
+    """The render time render_video printed ("... rendered in 3.21 s"), to tell start-up from rendering."""
+    for line in stdout.splitlines():
+        if "rendered in " in line:
+            return "render " + line.rsplit("rendered in ", 1)[1]
+    return "render time not printed"

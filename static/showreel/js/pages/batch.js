@@ -1,21 +1,24 @@
 // Batch progress: overall bar, counts by status and one row per product, polled until all are done.
 
 import { api, isAbort } from "../api.js";
-import { $, banner, busy, fill, h, newProgressBar, progressBar, slot, STATUS, statusBadge, TERMINAL, toast } from "../dom.js";
+import { $, banner, busy, fill, h, newProgressBar, productName, progressBar, slot, STATUS, statusBadge, TERMINAL, toast } from "../dom.js";
 
 const POLL_MS = 1000;
 
 function jobRow(job, retry) {
   const tone = job.status === "ready" ? "success" : job.status === "failed" ? "critical" : "";
-  const bar = newProgressBar(`Progress of ${job.product_title || "this product"}`, job.status === "ready" ? 100 : job.progress);
+  const name = productName(job);
+  const bar = newProgressBar(`Progress of ${name}`, job.status === "ready" ? 100 : job.progress);
   progressBar(bar, job.status === "ready" ? 100 : job.progress, tone);
   return h("li", { class: "batch-row", dataset: { jobId: job.id, status: job.status } },
-    h("a", { href: `#/jobs/${job.id}`, class: "product-title", text: job.product_title || job.product_id }),
+    h("div", { class: "row", style: "flex-wrap:nowrap;min-width:0" },
+      job.product_image_url ? h("img", { class: "thumb thumb-sm", src: job.product_image_url, alt: "" }) : h("span", { class: "thumb thumb-sm", "aria-hidden": "true" }),
+      h("a", { href: `#/jobs/${job.id}`, class: "product-title", text: name })),
     bar,
     h("div", { class: "row" },
       statusBadge(job.status),
       job.status === "failed"
-        ? h("button", { type: "button", class: "btn", "aria-label": `Retry ${job.product_title || "this video"}`,
+        ? h("button", { type: "button", class: "btn", "aria-label": `Retry ${name}`,
           onclick: (e) => retry(e.currentTarget, job), text: "Retry" })
         : null),
     job.status === "failed" && job.error_message ? h("p", { class: "error", text: job.error_message }) : null);
@@ -53,7 +56,7 @@ export function mount(section, params, ctx) {
     $(section, "h1").textContent = `Videos for ${batch.total ?? jobs.length} product${(batch.total ?? jobs.length) === 1 ? "" : "s"}`;
     slot(section, "summary").textContent = `${done} of ${jobs.length} finished`;
     const failed = batch.counts?.failed || 0;
-    const percent = progressBar($(section, '.card [role="progressbar"]'), batch.progress, failed ? "" : done === jobs.length && jobs.length ? "success" : "");
+    const percent = progressBar($(section, '[aria-label="Batch progress"]'), batch.progress, failed ? "" : done === jobs.length && jobs.length ? "success" : "");
     slot(section, "percent").textContent = `${percent}%`;
     const counts = slot(section, "counts"); // a live region: refilled only when the counts change
     const key = JSON.stringify(batch.counts || {});
@@ -76,10 +79,15 @@ export function mount(section, params, ctx) {
     return done === jobs.length && jobs.length > 0;
   }
 
+  let ended = 0; // finished jobs seen so far: each one that ends moves a credit, so the figures are refreshed
   async function poll() {
     let finished = false;
     try {
-      finished = render(await api.get(`/batches/${encodeURIComponent(id)}`, { signal }));
+      const batch = await api.get(`/batches/${encodeURIComponent(id)}`, { signal });
+      finished = render(batch);
+      const nowEnded = (batch.jobs || []).filter((j) => TERMINAL.has(j.status)).length;
+      if (nowEnded !== ended) ctx.credits(true).catch(() => {});
+      ended = nowEnded;
     } catch (err) {
       if (isAbort(err)) return;
       if (!loaded || err.status === 404) {

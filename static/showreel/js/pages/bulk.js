@@ -1,26 +1,50 @@
 // Bulk: the selected products, options once for all, POST /api/batches, then the batch's progress page.
 
-import { api, isAbort } from "../api.js";
+import { api, isAbort, query } from "../api.js";
 import { $, busy, fill, h, money, productGid, productNumber, slot } from "../dom.js";
-import { retryableSetup, startFromOptions, stopPreview, watchInstruction } from "../options.js";
-import { creditsNote } from "./generate.js";
+import { cached, retryableSetup, startFromOptions, stopPreview, watchInstruction } from "../options.js";
+import { pickProducts } from "../picker.js";
+import { creditsLeft } from "../words.js";
+import { creditsNote, outcomeWords } from "./generate.js";
 
-const MAX_DETAILS = 50; // product details fetched for the list; a larger selection still generates them all
-const CONCURRENCY = 4;
+const CARDS_PER_CALL = 250; // ids per /api/products/cards call (one Admin API `nodes` query each)
 
-function selectionRow(number, product, error) {
-  const image = product && (product.media || []).find((m) => m.kind === "IMAGE" && m.image_url);
+function selectionRow(number, product, note) {
   return h("li", { class: "product-row product-id", dataset: { productId: productGid(number) }, style: "grid-template-columns:48px minmax(0,1fr)" },
-    image ? h("img", { class: "thumb", src: image.image_url, alt: "" }) : h("span", { class: "thumb", "aria-hidden": "true" }),
+    product?.thumbnail_url ? h("img", { class: "thumb", src: product.thumbnail_url, alt: "" }) : h("span", { class: "thumb", "aria-hidden": "true" }),
     h("div", { class: "stack-tight", style: "gap:0;min-width:0" },
       h("span", { class: "product-title", text: product ? product.title : `Product ${number}` }),
-      h("span", { class: "product-meta", text: error ? error.message : product ? money(product.price, product.currency) : "Loading…" })));
+      h("span", { class: "product-meta", text: note || (product ? money(product.price, product.currency) : "Loading…") })));
+}
+
+// Every selected product's title, photo and price, in as few calls as the ids need.
+async function loadCards(numbers, rows, signal) {
+  for (let start = 0; start < numbers.length; start += CARDS_PER_CALL) {
+    const chunk = numbers.slice(start, start + CARDS_PER_CALL);
+    try {
+      const found = await api.get(`/products/cards${query({ ids: chunk.join(",") })}`, { signal });
+      const byNumber = new Map((found.products || []).map((p) => [productNumber(p.id), p]));
+      chunk.forEach((number, i) => {
+        const product = byNumber.get(number);
+        const row = selectionRow(number, product, product ? "" : "Not found in your store");
+        rows[start + i].replaceWith(row);
+        rows[start + i] = row;
+      });
+    } catch (err) {
+      if (isAbort(err)) return;
+      chunk.forEach((number, i) => {
+        const row = selectionRow(number, null, err.message);
+        rows[start + i].replaceWith(row);
+        rows[start + i] = row;
+      });
+    }
+  }
 }
 
 export function mount(section, params, ctx) {
   const { signal } = ctx;
   const form = $(section, '[data-form="bulk"]');
-  const submit = $(form, '[data-action="generate-batch"]');
+  const submit = $(section, '[data-action="generate-batch"]');
   const list = slot(section, "selection");
   const bannerSlot = slot(section, "banner");
   fill(bannerSlot);
@@ -36,32 +60,26 @@ export function mount(section, params, ctx) {
   } else {
     const rows = numbers.map((n) => selectionRow(n));
     fill(list, rows);
-    let next = 0;
-    const worker = async () => {
-      while (next < Math.min(numbers.length, MAX_DETAILS) && !signal.aborted) {
-        const i = next++;
-        try {
-          const product = await api.get(`/shopify/products/${numbers[i]}`, { signal });
-          rows[i].replaceWith((rows[i] = selectionRow(numbers[i], product)));
-        } catch (err) {
-          if (!isAbort(err)) rows[i].replaceWith((rows[i] = selectionRow(numbers[i], null, err)));
-        }
-      }
-    };
-    for (let i = 0; i < CONCURRENCY; i++) worker();
+    loadCards(numbers, rows, signal);
   }
 
   retryableSetup(form, { signal });
   watchInstruction($(form, "[data-instruction]"), { signal });
-  ctx.credits().then((c) => {
+  ctx.credits(true).then((c) => {
     const note = slot(section, "credits-note");
     creditsNote(note, c);
     if (c && c.available > 0 && c.available < numbers.length) {
       note.textContent = `Uses ${numbers.length} credits, but only ${c.available} are left.`;
     } else if (c && c.available > 0) {
-      note.textContent = `Uses ${numbers.length} credit${numbers.length === 1 ? "" : "s"} · ${c.available} left`;
+      note.textContent = `Uses ${numbers.length} credit${numbers.length === 1 ? "" : "s"} · ${creditsLeft(c)}`;
     }
   }).catch(() => {});
+
+  $(section, '[data-action="choose-products"]').onclick = async () => {
+    const ids = await pickProducts(numbers.map(productGid));
+    if (ids?.length && !signal.aborted) ctx.navigate(`#/bulk?ids=${ids.map(productNumber).join(",")}`);
+  };
+  cached("/settings").then((s) => { slot(section, "outcome").textContent = outcomeWords(s); }).catch(() => {});
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

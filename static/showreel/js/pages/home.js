@@ -2,7 +2,26 @@
 // and recent jobs.
 
 import { api, isAbort, listOf, query } from "../api.js";
-import { $, $$, debounce, emptyState, errorState, fill, h, money, productNumber, skeleton, slot, statusBadge, when } from "../dom.js";
+import { $, $$, badge, banner, debounce, emptyState, errorState, fill, h, money, productGid, productName, productNumber, skeleton, slot, statusBadge, when } from "../dom.js";
+import { pickProducts } from "../picker.js";
+import { creditsLeft } from "../words.js";
+
+// The credits card: what is left of the plan's monthly allowance, what is held, and the way to more.
+export function creditsCard(credits) {
+  const out = credits.available <= 0;
+  return [
+    h("p", { class: "credits-figure", dataset: { slot: "credits-left" } },
+      h("strong", { text: String(credits.available) }), ` of ${credits.monthly_allowance ?? credits.total} left this month`),
+    h("p", { class: "subdued", text: [credits.plan && `${credits.plan.charAt(0).toUpperCase()}${credits.plan.slice(1)} plan`,
+      credits.frozen ? `${credits.frozen} held for videos being made` : ""].filter(Boolean).join(" · ") }),
+    out ? outOfCredits(credits) : null,
+  ];
+}
+
+export function outOfCredits(credits) {
+  return banner("warning", "You're out of credits", `Credits renew on the 1st. ${creditsLeft(credits)}.`,
+    credits.plan_url ? [h("a", { class: "btn", href: credits.plan_url, target: "_top", text: "See plans" })] : []);
+}
 
 export function mount(section, params, ctx) {
   const { signal } = ctx;
@@ -37,8 +56,9 @@ export function mount(section, params, ctx) {
         h("span", { class: "product-title", text: product.title }),
         h("span", { class: "product-meta" }, money(product.price, product.currency))),
       h("div", { class: "row row-badges" },
-        product.has_video ? h("span", { class: "badge badge-success", text: "Has video" }) : h("span", { class: "badge", text: "No video" }),
-        job ? h("a", { href: `#/jobs/${job.id}`, "aria-label": `Latest video for ${product.title}` }, statusBadge(job.status)) : null),
+        product.has_video ? badge("Has video", "success") : badge("No video"),
+        job ? h("a", { href: `#/jobs/${job.id}`, class: "badge-link" }, statusBadge(job.status),
+          h("span", { class: "visually-hidden", text: `: latest video of ${product.title}` })) : null),
       h("div", { class: "row-action" },
         jobActive
           ? h("a", { class: "btn", href: `#/jobs/${job.id}`, text: "View progress" })
@@ -86,8 +106,9 @@ export function mount(section, params, ctx) {
       const jobs = listOf(await api.get("/jobs", { signal }), "results").slice(0, 6);
       fill(target, jobs.length
         ? h("ul", { class: "job-list" }, jobs.map((job) => h("li", { class: "job-item" },
+          job.product_image_url ? h("img", { class: "thumb thumb-sm", src: job.product_image_url, alt: "" }) : h("span", { class: "thumb thumb-sm", "aria-hidden": "true" }),
           h("div", { class: "stack-tight", style: "gap:0;min-width:0" },
-            h("a", { href: `#/jobs/${job.id}`, class: "product-title", text: job.product_title || "Video" }),
+            h("a", { href: `#/jobs/${job.id}`, class: "product-title", text: productName(job) }),
             h("span", { class: "subdued", text: when(job.created_at) })),
           statusBadge(job.status))))
         : emptyState("No videos yet", "Pick a product and press Generate."));
@@ -96,18 +117,21 @@ export function mount(section, params, ctx) {
     }
   }
 
+  function showCredits(credits) {
+    fill(slot(section, "credits"), creditsCard(credits));
+  }
+
   async function loadCredits() {
     const target = slot(section, "credits");
     try {
-      const credits = await ctx.credits(true);
-      fill(target,
-        h("p", {}, h("strong", { style: "font-size:20px", text: String(credits.available) }), ` of ${credits.total ?? credits.monthly_allowance ?? "?"} left`),
-        h("p", { class: "subdued", text: [credits.plan && `Plan: ${credits.plan}`, credits.frozen ? `${credits.frozen} held for videos in progress` : ""].filter(Boolean).join(" · ") }),
-        credits.available <= 0 ? h("p", { class: "badge badge-critical", text: "No credits left this month" }) : null);
+      showCredits(await ctx.credits(true));
     } catch (err) {
       if (!isAbort(err)) fill(target, errorState(err, loadCredits));
     }
   }
+  const onCredits = (e) => showCredits(e.detail);
+  document.addEventListener("showreel:credits", onCredits);
+  signal.addEventListener("abort", () => document.removeEventListener("showreel:credits", onCredits));
 
   const search = debounce(() => load(), 300);
   form.addEventListener("input", (e) => (e.target.name === "query" ? search() : load()), { signal });
@@ -122,6 +146,10 @@ export function mount(section, params, ctx) {
     updateSelection();
   }, { signal });
   bulkButton.addEventListener("click", () => ctx.navigate(`#/bulk?ids=${[...selected].join(",")}`), { signal });
+  $(section, '[data-action="choose-products"]').addEventListener("click", async () => {
+    const ids = await pickProducts([...selected].map(productGid));
+    if (ids?.length && !signal.aborted) ctx.navigate(`#/bulk?ids=${ids.map(productNumber).join(",")}`);
+  }, { signal });
 
   load();
   loadRecent();

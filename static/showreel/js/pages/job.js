@@ -1,14 +1,15 @@
 // Job: live progress by stage (polled every second), the finished video, publish, edit, retry, cancel.
 
 import { api, isAbort } from "../api.js";
-import { $, banner, busy, fill, h, progressBar, slot, STATUS, statusBadge, TERMINAL, toast, when } from "../dom.js";
+import { $, banner, busy, fill, h, productName, progressBar, slot, STATUS, statusBadge, TERMINAL, toast, when } from "../dom.js";
 import { resetInstruction, watchInstruction } from "../options.js";
+import * as words from "../words.js";
 
 const POLL_MS = 1000;
 const BUILD = ["queued", "fetching", "composing", "rendering"];
 const PUBLISH = ["uploading", "attaching", "processing"];
 const STAGE_WORDS = {
-  queued: "Waiting for a free renderer",
+  queued: "Waiting to start",
   fetching: "Fetching the product's photos",
   composing: "Planning shots, text and music",
   rendering: "Rendering the video",
@@ -40,25 +41,29 @@ function stageList(job) {
   });
 }
 
-const title = (word) => (word ? String(word).charAt(0).toUpperCase() + String(word).slice(1) : "");
-const MUSIC_WORDS = { auto: "Match the template", none: "No music" };
-
+// What the video is made with, in a merchant's words (the API's `made_with`: the instruction applied, the
+// music track actually used), then what was asked.
 function facts(job) {
+  const made = job.made_with || {};
   const options = job.options || {};
-  const understood = job.interpretation?.understood || [];
+  const changes = (job.interpretation?.understood || []).map((entry) => words.understood(entry).words);
+  const text = [["show_title", "title"], ["show_price", "price"], ["show_badge", "sale badge"], ["show_cta", "call to action"]]
+    .filter(([key]) => options[key] !== false).map(([, label]) => label);
   const rows = [
-    ["Template", title(options.template)],
-    ["Shape", options.aspect],
-    ["Length", options.duration ? `${options.duration} s` : ""],
-    ["Music", MUSIC_WORDS[options.music] || title(options.music)],
+    ["Template", made.template_label || made.template],
+    ["Shape", words.shape(made.aspect)],
+    ["Length", words.seconds(made.duration)],
+    ["Music", words.music(made.music)],
+    ["Text", text.length ? words.sentence(text.join(", ")) : "No text"],
     ["Instruction", job.instruction],
-    ["Changes asked for", understood.join(" · ")],
+    ["Changes asked for", changes.join(" · ")],
     ["Started", when(job.created_at)],
   ];
-  const timings = Object.entries(job.timings || {}).map(([stage, s]) => `${STATUS[stage]?.[0] || stage} ${Number(s).toFixed(1)} s`);
-  if (timings.length) rows.push(["Timings", timings.join(" · ")]);
-  return rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: String(v) })]);
+  return rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { dataset: { fact: k.toLowerCase() }, text: String(v) })]);
 }
+
+const STUCK_S = 60; // a job still waiting after this long gets a warning and the choice to cancel
+const DEFAULT_WAIT = "Waiting for a free worker"; // the usual wait; other reasons (a queue, a weekly cap) are shown
 
 export function mount(section, params, ctx) {
   const { signal } = ctx;
@@ -81,21 +86,28 @@ export function mount(section, params, ctx) {
   player.removeAttribute("poster");
   player.load();
   resetInstruction(editForm);
-  $(section, "h1").textContent = "Video";
+  $(section, "h1").textContent = "Loading…";
   fill(slot(section, "status"));
 
   function render(next) {
+    // A job that ends (ready, failed, cancelled) has moved its credit: the figures shown are refreshed.
+    if (job && String(job.id) === String(next.id) && !TERMINAL.has(job.status) && TERMINAL.has(next.status)) {
+      ctx.credits(true).catch(() => {});
+    }
     job = next;
     slot(section, "loading").hidden = true;
     slot(section, "body").hidden = false;
-    $(section, "h1").textContent = job.product_title || "Video";
+    $(section, "h1").textContent = productName(job);
     fill(slot(section, "status"), statusBadge(job.status));
     const terminal = TERMINAL.has(job.status);
     const ready = job.status === "ready";
     const tone = ready ? "success" : job.status === "failed" ? "critical" : "";
     const percent = progressBar($(section, '[role="progressbar"]'), ready ? 100 : job.progress, tone);
     slot(section, "percent").textContent = `${percent}%`;
-    const label = job.stage_label || STATUS[job.status]?.[0] || job.status;
+    const label = job.status === "queued" ? STATUS.queued[0] : job.stage_label || STATUS[job.status]?.[0] || job.status;
+    const reason = job.status === "queued" && job.stage_label !== DEFAULT_WAIT && job.stage_label !== "Waiting to start" ? job.stage_label : "";
+    slot(section, "wait-reason").textContent = reason;
+    slot(section, "wait-reason").hidden = !reason;
     const live = slot(section, "stage-label"); // a live region: only touched when the words change
     if (live.textContent !== label) live.textContent = label;
     fill(slot(section, "stages"), stageList(job));
@@ -107,10 +119,18 @@ export function mount(section, params, ctx) {
         h("button", { type: "button", class: "btn", dataset: { action: "retry" }, onclick: (e) => retry(e.currentTarget), text: "Retry" }),
       ]));
     } else if (job.status === "cancelled") {
-      fill(bannerSlot, banner("warning", "Cancelled", "This video was cancelled before it finished.", [
+      fill(bannerSlot, banner("warning", "Cancelled", "This video was cancelled before it finished; its credit was returned.", [
         h("button", { type: "button", class: "btn", dataset: { action: "retry" }, onclick: (e) => retry(e.currentTarget), text: "Start again" }),
       ]));
-    } else if (!bannerSlot.querySelector(".banner-success")) {
+    } else if (job.replaced_by) {
+      fill(bannerSlot, banner("info", "A newer video replaced this one", "The product page shows a newer video of this product, so this one can't be published.", [
+        h("a", { class: "btn", href: `#/jobs/${job.replaced_by}`, text: "View the newer video" }),
+      ]));
+    } else if (job.status === "queued" && job.waiting_s >= STUCK_S) {
+      fill(bannerSlot, banner("warning", "This video hasn't started yet", `It has been waiting for ${Math.round(job.waiting_s / 60)} minute${job.waiting_s < 90 ? "" : "s"}. Keep waiting, or cancel it and get your credit back.`, [
+        h("button", { type: "button", class: "btn", dataset: { action: "cancel-waiting" }, onclick: () => confirmCancel(), text: "Cancel video" }),
+      ]));
+    } else {
       fill(bannerSlot);
     }
 
@@ -124,11 +144,12 @@ export function mount(section, params, ctx) {
       slot(section, "download").href = job.video_url;
     }
     slot(section, "publish-card").hidden = !ready && !PUBLISH.includes(job.status);
-    publishButton.hidden = job.published || !ready;
-    slot(section, "publish-state").textContent = job.published
-      ? "Published: the video is on the product page."
-      : ready ? "Not on the product page yet." : "Publishing…";
-    editForm.hidden = !ready;
+    publishButton.hidden = job.published || !ready || Boolean(job.replaced_by);
+    slot(section, "publish-state").textContent = job.replaced_by
+      ? "Replaced: a newer video is on the product page."
+      : job.published ? "Published: the video is on the product page."
+        : ready ? "Not on the product page yet." : "Publishing…";
+    slot(section, "edit-card").hidden = !ready;
     fill(slot(section, "facts"), facts(job));
   }
 
@@ -141,6 +162,7 @@ export function mount(section, params, ctx) {
       failures += 1;
       if (!job || err.status === 404 || failures >= 5) {
         slot(section, "loading").hidden = true;
+        if (!job) $(section, "h1").textContent = "Video";
         fill(bannerSlot, banner("critical", "Could not load this video", err.message, [
           h("button", { type: "button", class: "btn", onclick: () => { failures = 0; fill(bannerSlot); schedule(0); }, text: "Try again" }),
         ]));
@@ -175,7 +197,19 @@ export function mount(section, params, ctx) {
   }
   const retry = (button) => act(button, "retry", undefined, { navigateToNew: true }).then((n) => n && ctx.credits(true).catch(() => {}));
 
-  cancelButton.addEventListener("click", () => act(cancelButton, "cancel"), { signal });
+  // Cancelling is confirmed first (the merchant may have pressed it by mistake); the credit comes back.
+  const dialog = slot(section, "cancel-dialog");
+  function confirmCancel() {
+    dialog.returnValue = "";
+    if (typeof dialog.showModal === "function") dialog.showModal();
+    else if (window.confirm("Cancel this video? Your credit is returned.")) doCancel();
+  }
+  async function doCancel() {
+    const next = await act(cancelButton, "cancel");
+    if (next) toast("Video cancelled; your credit is back");
+  }
+  dialog.addEventListener("close", () => { if (dialog.returnValue === "cancel-video") doCancel(); }, { signal });
+  cancelButton.addEventListener("click", confirmCancel, { signal });
   publishButton.addEventListener("click", async () => {
     const next = await act(publishButton, "publish");
     if (next) toast(next.published ? "Published to the product" : "Publishing to the product…");

@@ -1,4 +1,8 @@
-// Settings: brand colours, logo upload, defaults for new videos, auto-publish (GET/PUT /api/settings).
+// Settings: brand colours, logo, defaults for new videos, auto-publish (GET/PUT /api/settings, the logo by
+// POST /api/settings/logo). One form saved together, the logo with it: nothing is stored until Save.
+// Inside the admin, App Bridge's save bar (the form's data-save-bar) shows Save / Discard when something
+// changed and submits or resets the form; without App Bridge the form's own bar does the same, and leaving
+// the page with unsaved changes asks first.
 
 import { api, isAbort } from "../api.js";
 import { $, $$, banner, busy, errorState, fill, h, slot, toast } from "../dom.js";
@@ -11,15 +15,21 @@ export function mount(section, params, ctx) {
   const { signal } = ctx;
   const form = $(section, '[data-form="settings"]');
   const save = $(form, '[data-action="save-settings"]');
+  const bar = slot(section, "save-bar");
   const bannerSlot = slot(section, "banner");
   const logoInput = form.elements.namedItem("logo");
   const logoError = slot(section, "logo-error");
+  let saved = null; // the settings as stored
+  let savedSnapshot = "";
+  let previewUrl = null;
   fill(bannerSlot);
+  bar.hidden = true;
 
   function showLogo(url) {
     const img = slot(section, "logo-preview");
     img.hidden = !url;
     if (url) img.src = url;
+    else img.removeAttribute("src");
   }
 
   function fillForm(settings) {
@@ -35,12 +45,28 @@ export function mount(section, params, ctx) {
     const music = form.elements.namedItem("default_music");
     if (settings.default_music) music.value = settings.default_music;
     form.elements.namedItem("auto_publish").checked = Boolean(settings.auto_publish);
+    logoInput.value = "";
     showLogo(settings.logo_url);
+    // What a reset (Discard, here or in App Bridge's bar) goes back to: the stored settings.
+    for (const field of form.elements) {
+      if (field.type === "checkbox") field.defaultChecked = field.checked;
+      else if (field.tagName === "SELECT") for (const o of field.options) o.defaultSelected = o.selected;
+      else if (field.type !== "file" && "defaultValue" in field) field.defaultValue = field.value;
+    }
+    saved = settings;
+    savedSnapshot = snapshot();
+    markDirty();
   }
 
   function syncSwatch(field) {
     const swatch = $(form, `[data-color-for="${field.id}"]`);
     if (COLOR.test(field.value)) swatch.value = field.value.toLowerCase();
+  }
+
+  const snapshot = () => JSON.stringify([readForm().data, logoInput.files.length]);
+  const dirty = () => saved !== null && snapshot() !== savedSnapshot;
+  function markDirty() {
+    bar.hidden = !dirty();
   }
 
   async function load() {
@@ -82,11 +108,40 @@ export function mount(section, params, ctx) {
   }
 
   for (const swatch of $$(form, "[data-color-for]")) {
-    swatch.addEventListener("input", () => { form.elements.namedItem(swatch.dataset.colorFor.replace("-", "_")).value = swatch.value.toUpperCase(); }, { signal });
+    swatch.addEventListener("input", () => {
+      const field = form.elements.namedItem(swatch.dataset.colorFor.replace("-", "_"));
+      field.value = swatch.value.toUpperCase();
+      markDirty();
+    }, { signal });
   }
   for (const name of COLORS) {
     form.elements.namedItem(name).addEventListener("input", (e) => syncSwatch(e.target), { signal });
   }
+  form.addEventListener("input", markDirty, { signal });
+  form.addEventListener("change", markDirty, { signal });
+
+  // A chosen logo is only previewed here; it is stored when the form is saved.
+  logoInput.addEventListener("change", () => {
+    logoError.hidden = true;
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = null;
+    const file = logoInput.files[0];
+    if (file) {
+      previewUrl = URL.createObjectURL(file);
+      showLogo(previewUrl);
+    } else {
+      showLogo(saved?.logo_url);
+    }
+  }, { signal });
+
+  form.addEventListener("reset", () => {
+    // Discard: the browser puts the fields back to their defaults (the stored values) after this event.
+    setTimeout(() => {
+      logoError.hidden = true;
+      fill(bannerSlot);
+      if (saved) fillForm(saved);
+    });
+  }, { signal });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -95,11 +150,25 @@ export function mount(section, params, ctx) {
       fill(bannerSlot, banner("critical", "Check these settings", errors.join(". ")));
       return;
     }
+    fill(bannerSlot);
     busy(save, true);
     try {
+      const file = logoInput.files[0];
+      if (file) {
+        const upload = new FormData();
+        upload.append("logo", file);
+        try {
+          await api.upload("/settings/logo", upload, { signal });
+        } catch (err) {
+          if (isAbort(err)) return;
+          logoError.textContent = err.message;
+          logoError.hidden = false;
+          fill(bannerSlot, banner("critical", "Settings were not saved", "The logo could not be used; choose another file or remove it."));
+          return;
+        }
+      }
       fillForm(await api.put("/settings", data, { signal }));
       forget("/settings"); // new videos start from the new defaults
-      fill(bannerSlot, banner("success", "Settings saved", null));
       toast("Settings saved");
     } catch (err) {
       if (!isAbort(err)) fill(bannerSlot, banner("critical", "Settings were not saved", err.message));
@@ -108,27 +177,14 @@ export function mount(section, params, ctx) {
     }
   }, { signal });
 
-  logoInput.addEventListener("change", async () => {
-    const file = logoInput.files[0];
-    logoError.hidden = true;
-    if (!file) return;
-    const upload = new FormData();
-    upload.append("logo", file);
-    logoInput.disabled = true;
-    try {
-      const settings = await api.upload("/settings/logo", upload, { signal });
-      showLogo(settings.logo_url);
-      forget("/settings");
-      toast("Logo uploaded");
-    } catch (err) {
-      if (isAbort(err)) return;
-      logoError.textContent = err.message;
-      logoError.hidden = false;
-    } finally {
-      logoInput.disabled = false;
-      logoInput.value = "";
-    }
-  }, { signal });
+  // No silent loss: leaving with unsaved changes asks first (App Bridge does the same for the admin's links).
+  ctx.setLeaveGuard?.(() => !dirty() || window.confirm("Leave Settings without saving your changes?"));
+  const beforeUnload = (e) => { if (dirty()) e.preventDefault(); };
+  window.addEventListener("beforeunload", beforeUnload);
+  signal.addEventListener("abort", () => {
+    window.removeEventListener("beforeunload", beforeUnload);
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+  });
 
   load();
 }

@@ -1,7 +1,7 @@
 """Import and export of NemoVideo's compact draft format, so a cloud draft can be rendered locally and a
 local spec can be sent to the cloud.
 
-The vendor documents only the key names (shared/nemo/protocol.md §7): `t` tracks, `tt` track type
+The vendor documents only the key names (docs/nemo-protocol.md §7): `t` tracks, `tt` track type
 (0 video, 1 audio/BGM, 7 text), `sg` segments, `d` duration in ms, `m` metadata (draft root: `title`,
 `width`, `height`). No real draft has been published, so the rest of the shape below is ours, and the
 import is tolerant of the other spellings a cloud draft may use.
@@ -35,7 +35,7 @@ Import accepts, besides the above:
   latest segment end; video segments in any order (they are sorted by start);
 - source as `src`, `url`, `cdn_url` or `path` on the segment, or `m.src`/`m.source`/`m.url`/`m.cdn_url`/
   `m.path`. Every source goes through `resolve_source(source)`, which returns the source to use or None
-  (keep it). A sandbox path (`/mnt/userdata/.../<filename>`, protocol.md §7) must be resolved;
+  (keep it). A sandbox path (`/mnt/userdata/.../<filename>`, docs/nemo-protocol.md §7) must be resolved;
 - text as `m.text`, `text`, `content` or `m.title`;
 - volume as a gain 0-2 or a percentage (a number above 2, or a string such as "35%"): 35 means 0.35;
 - image vs clip from `m.type` (image/photo/picture, clip/video) or else from the file extension;

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.jobs.fixtures import photo_bytes
-from videos.jobs.downloads import DownloadError, allowed, download
+from videos.jobs.cdn import allowed, download
+from videos.jobs.errors import JobError
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,7 @@ def test_bad_files_are_refused_with_a_reason(fake_cdn, tmp_path, settings, body,
     settings.SHOWREEL_MAX_IMAGE_BYTES = 4000
     url = fake_cdn.add("bad", body, content_type)
 
-    with pytest.raises(DownloadError) as refused:
+    with pytest.raises(JobError) as refused:
         download(url, tmp_path, "000-photo", kind="image")
 
     assert refused.value.code == code and not refused.value.retryable
@@ -82,18 +83,18 @@ def test_bad_files_are_refused_with_a_reason(fake_cdn, tmp_path, settings, body,
 def test_a_redirect_off_shopifys_cdn_is_not_followed(fake_cdn, tmp_path):
     url = fake_cdn.add("moved", b"", "redirect:https://example.com/photo.png")
 
-    with pytest.raises(DownloadError) as refused:
+    with pytest.raises(JobError) as refused:
         download(url, tmp_path, "000-photo", kind="image")
 
     assert refused.value.code == "media_refused" and "example.com" in refused.value.message
 
 
 def test_a_missing_file_is_not_retried_but_a_dead_host_is(fake_cdn, tmp_path, settings):
-    with pytest.raises(DownloadError) as missing:
+    with pytest.raises(JobError) as missing:
         download(f"{fake_cdn.base_url}/files/nothing.png", tmp_path, "a", kind="image")
     assert (missing.value.code, missing.value.retryable) == ("media_missing", False)
 
     settings.SHOWREEL_EXTRA_MEDIA_ORIGINS = ["http://127.0.0.1:9"]  # nothing listens on the discard port
-    with pytest.raises(DownloadError) as dead:
+    with pytest.raises(JobError) as dead:
         download("http://127.0.0.1:9/a.png", tmp_path, "a", kind="image")
     assert dead.value.retryable

@@ -1,0 +1,123 @@
+"""Jobs whose video is on the product while Shopify processes it, waiting without a worker.
+
+A worker that finds the new media still processing does not sit beside it: it parks the job (status
+`processing`, no lease, `media_check_at` = when to look next; a conditional UPDATE while it holds the lease)
+and takes the next render. A parked job holds none of the shop's slots (videos/jobs/dispatch.py), so the
+shop's next job starts at once.
+
+Looking again is the job run once more, with no waiting inline (`run_job(..., wait_inline_s=0)`): its
+processing stage asks Shopify once and finishes the job (READY, older videos removed, credit charged) or
+parks it again. Those looks are made by a thread of the process that parked the job: a few database writes
+and one Admin API call each, beside the render the process is busy with, and no broker round trip (django-q2
+has no delayed tasks, and its scheduler ticks every 30 s). Crash safety is in the rows: a look takes the
+job's lease like any run, and if the process that parked a job is gone, the sweep hands an overdue parked
+job to the broker (videos/jobs/dispatch.py), where any worker's run looks again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from videos.jobs.models import TERMINAL, VideoJob
+
+log = logging.getLogger(__name__)
+
+# A parked job whose look is this much overdue (or three poll intervals, if longer) has no live watcher: its
+# process died or was recycled.
+OVERDUE_S = 30.0
+IDLE_EXIT_S = 60.0  # the watcher thread ends after this long with nothing to watch
+FIRST_LOOK_S = 0.5
+
+
+def next_look_s(waited_s: float) -> float:
+    """When to look again: soon at first (short videos are ready within a second or two), then every
+    SHOWREEL_MEDIA_POLL_S."""
+    return min(settings.SHOWREEL_MEDIA_POLL_S, max(FIRST_LOOK_S, waited_s / 2))
+
+
+def park(job: VideoJob, owner: str, look_in_s: float) -> bool:
+    """Hand the wait off this worker: release the lease and record when to look next. A clean stop, so it
+    gives back the attempt its claim counted. False when the job is no longer ours (cancelled, taken over)."""
+    now = timezone.now()
+    return bool(
+        VideoJob.objects.filter(pk=job.pk, lease_owner=owner).exclude(status__in=TERMINAL)
+        .update(media_check_at=now + timedelta(seconds=look_in_s), lease_owner="", lease_expires_at=None,
+                enqueued_at=None, attempts=Greatest(F("attempts") - 1, 0), updated_at=now)
+    )
+
+
+def overdue_after_s() -> float:
+    return max(OVERDUE_S, 3 * settings.SHOWREEL_MEDIA_POLL_S)
+
+
+def overdue() -> Any:
+    """Parked jobs nobody has looked at for a while (no live watcher): for the sweep to hand to the broker."""
+    limit = timezone.now() - timedelta(seconds=overdue_after_s())
+    return (VideoJob.objects.exclude(status__in=TERMINAL)
+            .filter(media_check_at__lt=limit, lease_owner=""))
+
+
+# --- the watcher thread -------------------------------------------------------------------------------
+_lock = threading.Condition()
+# (time.monotonic() when due, job id, the look: the pipeline's one-look run, passed in so that this module
+# needs nothing from the pipeline that parks jobs here)
+_due: list[tuple[float, str, Callable[[str], str]]] = []
+_thread: threading.Thread | None = None
+
+
+def watch(job_id: Any, look_in_s: float, look: Callable[[str], str]) -> None:
+    """Call `look(job_id)` in `look_in_s` seconds, from this process's watcher thread."""
+    global _thread
+    if transaction.get_connection().in_atomic_block:
+        return  # a thread sees committed rows only; inside a transaction (tests) the caller looks itself
+    with _lock:
+        heapq.heappush(_due, (time.monotonic() + look_in_s, str(job_id), look))
+        if _thread is None or not _thread.is_alive():
+            _thread = threading.Thread(target=_watch, name="showreel-media-watcher", daemon=True)
+            _thread.start()
+        _lock.notify()
+
+
+def _next_due() -> tuple[str, Callable[[str], str]] | None:
+    """Wait for the next due job id and its look; None once there has been nothing to watch for IDLE_EXIT_S."""
+    global _thread
+    with _lock:
+        idle_since = time.monotonic()
+        while True:
+            if not _due:
+                if time.monotonic() - idle_since >= IDLE_EXIT_S:
+                    _thread = None
+                    return None
+                _lock.wait(IDLE_EXIT_S)
+                continue
+            wait = _due[0][0] - time.monotonic()
+            if wait <= 0:
+                _, job_id, look = heapq.heappop(_due)
+                return job_id, look
+            _lock.wait(wait)
+
+
+def _watch() -> None:
+    try:
+        while (due := _next_due()) is not None:
+            job_id, look = due
+            try:
+                outcome = look(job_id)  # parks the job again (and re-registers it) while Shopify is not done
+                log.debug("jobs: looked at %s: %s", job_id, outcome)
+            except Exception:  # one bad look must not stop the others; the sweep covers this job
+                log.exception("jobs: looking at %s failed", job_id)
+                connection.close()
+    finally:
+        connection.close()
