@@ -16,7 +16,7 @@ from tests.render.helpers import composed_frames
 from videos.composer import Product, ProductImage
 from videos.composer.brand import BrandSettings, ComposeOptions
 from videos.composer.compose import compose
-from videos.jobs.make import shrink
+from videos.render.still import shrink
 from videos.spec import VideoSpec
 
 PRODUCT_RGB = (40, 90, 220)  # no template uses this blue

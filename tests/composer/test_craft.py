@@ -69,7 +69,7 @@ def test_a_banner_photo_is_shown_whole_not_cropped_to_a_sliver(tmp_path, aspect)
     from videos.composer import Product, ProductImage
     from videos.composer.brand import ComposeOptions
     from videos.composer.compose import compose
-    from videos.jobs.make import shrink
+    from videos.render.still import shrink
 
     # given a 4:1 lifestyle banner: a busy scene with a red block at its left end and a green one at its right
     rng = np.random.default_rng(3)

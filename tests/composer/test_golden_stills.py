@@ -17,8 +17,8 @@ from tests.render.helpers import composed_frames
 from videos.composer import Product, ProductImage
 from videos.composer.stills import template_still_spec
 from videos.composer.templates import TEMPLATES
-from videos.jobs.make import shrink
 from videos.render.pipeline import poster_frame
+from videos.render.still import shrink
 
 GOLDEN = Path(__file__).parent / "golden"
 PHOTOS = Path(__file__).resolve().parents[2] / "examples" / "photos"

@@ -6,12 +6,10 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +17,12 @@ import httpx
 import pytest
 
 from tests.jobs.fixtures import (  # noqa: F401
-    REPO,
+    Proc,
     credits_for,
     fake_cdn,
     fake_cdn_server,
     jobs_settings,
+    start,
     tiny_product,
     worker_env,
 )
@@ -49,35 +48,6 @@ def wait_until(check: Any, timeout: float, what: str, log: Path | None = None) -
         time.sleep(0.1)
     tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
     raise AssertionError(f"{what} did not come up within {timeout:.0f}s\n{tail}")
-
-
-@dataclass
-class Proc:
-    """A started process, its log file, and how to reach it."""
-
-    process: subprocess.Popen
-    log: Path
-    url: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def start(args: list[str], log: Path, env: dict[str, str]) -> Proc:
-    handle = log.open("w")
-    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    handle.close()
-    return Proc(process=process, log=log)
 
 
 @pytest.fixture

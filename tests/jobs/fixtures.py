@@ -10,6 +10,8 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -230,6 +232,49 @@ def worker_env(settings: Any, **extra: str) -> dict[str, str]:  # noqa: ANN001
         **extra,
     }
     return env
+
+
+@dataclass
+class Proc:
+    """A started process, its log file, and how to reach it."""
+
+    process: subprocess.Popen
+    log: Path
+    url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def output(self, tail: int | None = None) -> str:
+        text = self.log.read_text(errors="replace")
+        return text[-tail:] if tail else text
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start(args: list[str], log: Path, env: dict[str, str]) -> Proc:
+    handle = log.open("w")
+    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    handle.close()
+    return Proc(process=process, log=log)
+
+
+@contextmanager
+def qcluster(settings: Any, log: Path, **env: str) -> Iterator[Proc]:  # noqa: ANN001
+    """`manage.py qcluster` on this test's database and files (`env` on top of worker_env), stopped at the end."""
+    proc = start([sys.executable, "manage.py", "qcluster"], log, worker_env(settings, **env))
+    try:
+        yield proc
+    finally:
+        proc.stop()
 
 
 def manage(settings: Any, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:  # noqa: ANN001

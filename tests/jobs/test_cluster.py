@@ -3,13 +3,11 @@ the ORM broker on SQLite or Redis when REDIS_URL is set) against the emulated st
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.jobs.fixtures import REPO, TEST_SHOP, reinstall, videos_on, worker_env
+from tests.jobs.fixtures import TEST_SHOP, qcluster, reinstall, videos_on
 from videos.jobs.models import RUNNING, TERMINAL, VideoJob
 
 BATCH = 20
@@ -31,26 +29,16 @@ def test_one_product_and_a_batch_of_20_end_ready_with_one_video_each(client, sho
                         content_type="application/json", headers=auth)
     assert (one.status_code, batch.status_code) == (201, 201)
 
-    log = (tmp_path / "qcluster.log").open("w")
-    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                               env=worker_env(settings, Q_WORKERS="2", LOG_LEVEL="INFO"))
     most_running = 0
-    try:
+    with qcluster(settings, tmp_path / "qcluster.log", Q_WORKERS="2", LOG_LEVEL="INFO") as cluster:
         deadline = time.monotonic() + 240
         while VideoJob.objects.exclude(status__in=TERMINAL).exists():
-            assert cluster.poll() is None, (tmp_path / "qcluster.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, (tmp_path / "qcluster.log").read_text()[-3000:]
+            assert cluster.alive(), cluster.output(tail=3000)
+            assert time.monotonic() < deadline, cluster.output(tail=3000)
             # A job parked while Shopify processes its video (media_check_at) uses no worker and no slot.
             using_a_worker = VideoJob.objects.filter(status__in=RUNNING, media_check_at__isnull=True)
             most_running = max(most_running, using_a_worker.count())
             time.sleep(0.2)
-    finally:
-        cluster.terminate()
-        try:
-            cluster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            cluster.kill()
-        log.close()
 
     jobs = list(VideoJob.objects.all())
     assert {j.status for j in jobs} == {"ready"}, [(j.product_title, j.error_message) for j in jobs if j.status != "ready"]

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.jobs.fixtures import TEST_SHOP
+from videos.composer.previews import owner_preview_dir
 from videos.jobs import credits, dispatch, files, services
 from videos.jobs.errors import ServiceError
 from videos.jobs.models import CreditAccount, JobBatch, JobStatus, ShopSettings, VideoJob
@@ -163,11 +164,14 @@ def test_redact_erases_the_shops_jobs_and_files(shopify_shop, tiny_product, sett
     job.refresh_from_db()
     save_logo(shopify_shop, photo_bytes(9))
     stored = settings.MEDIA_ROOT / "showreel" / str(shopify_shop.pk)
+    previews = owner_preview_dir(shopify_shop.pk)  # the template previews of its products, with their photos
+    (previews / "photos").mkdir(parents=True)
+    (previews / "photos" / "hero.jpg").write_bytes(photo_bytes(3))
     assert files.exists(job.video_file) and (stored / "logo").is_dir()
 
     with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion is committed
         shopify_services.redact_shop(TEST_SHOP)
 
-    assert not stored.exists()
+    assert not stored.exists() and not previews.exists()
     assert not VideoJob.objects.exists() and not JobBatch.objects.exists()
     assert not CreditAccount.objects.exists() and not ShopSettings.objects.exists()

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 from django_q.brokers import get_broker
 
-from tests.jobs.fixtures import REPO, videos_on, worker_env
+from tests.jobs.fixtures import qcluster, videos_on
 from videos.jobs import broker, lease, reaper, services
 from videos.jobs.dispatch import sweep
 from videos.jobs.models import TERMINAL, JobStatus, VideoJob
@@ -107,24 +107,16 @@ def test_a_worker_killed_mid_render_has_its_job_ready_within_60_s(shopify_shop, 
     # Renders big enough to be caught in the middle; the lease settings are the defaults (as in production).
     settings.SHOWREEL_RENDER_MAX_SIDE, settings.SHOWREEL_RENDER_FPS = 720, 24
     product = tiny_product()
-    log = (tmp_path / "qcluster.log").open("w")
-    cluster = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-        env=worker_env(settings, Q_WORKERS="2", LOG_LEVEL="INFO",
-                       SHOWREEL_JOB_LEASE_S=str(settings.SHOWREEL_JOB_LEASE_S),
-                       SHOWREEL_JOB_LEASE_RENEW_S=str(settings.SHOWREEL_JOB_LEASE_RENEW_S)))
-
-    def cluster_log(tail: int = 4000) -> str:
-        return (tmp_path / "qcluster.log").read_text()[-tail:]
-
-    try:
+    with qcluster(settings, tmp_path / "qcluster.log", Q_WORKERS="2", LOG_LEVEL="INFO",
+                  SHOWREEL_JOB_LEASE_S=str(settings.SHOWREEL_JOB_LEASE_S),
+                  SHOWREEL_JOB_LEASE_RENEW_S=str(settings.SHOWREEL_JOB_LEASE_RENEW_S)) as cluster:
         job = services.create_job(shopify_shop, product, {"duration": 6, "music": "none"})
         deadline = time.monotonic() + 90
         while (row := VideoJob.objects.get(pk=job.pk)).status != JobStatus.RENDERING:
-            assert row.status not in TERMINAL and time.monotonic() < deadline, cluster_log()
+            assert row.status not in TERMINAL and time.monotonic() < deadline, cluster.output(tail=4000)
             time.sleep(0.02)
         pid = reaper.local_pid(row.lease_owner)
-        assert pid is not None and pid != cluster.pid
+        assert pid is not None and pid != cluster.process.pid
 
         os.kill(pid, signal.SIGKILL)
         killed_at = time.monotonic()
@@ -132,24 +124,17 @@ def test_a_worker_killed_mid_render_has_its_job_ready_within_60_s(shopify_shop, 
         assert VideoJob.objects.get(pk=job.pk).status == JobStatus.RENDERING  # died mid-render
 
         while (row := VideoJob.objects.get(pk=job.pk)).status not in TERMINAL:
-            assert cluster.poll() is None and time.monotonic() - killed_at < 120, cluster_log()
+            assert cluster.alive() and time.monotonic() - killed_at < 120, cluster.output(tail=4000)
             time.sleep(0.1)
         recovered_s = time.monotonic() - killed_at
-    finally:
-        cluster.terminate()
-        try:
-            cluster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            cluster.kill()
-        log.close()
 
     print(f"\nrecovery: job READY {recovered_s:.1f} s after its worker was killed mid-render "
           f"(a whole render takes {(row.timings or {}).get('rendering', 0):.1f} s)")
-    assert row.status == JobStatus.READY, (row.error_message, cluster_log())
+    assert row.status == JobStatus.READY, (row.error_message, cluster.output(tail=4000))
     assert recovered_s < 60
     assert row.attempts == 2 and row.credit_entries.filter(kind="charge").count() == 1
     assert [v["id"] for v in videos_on(shopify_emulator, product)] == [row.media_id]
-    whole_log = cluster_log(tail=10**7)
+    whole_log = cluster.output()
     assert "reincarnated worker" in whole_log  # django-q2 replaced the killed worker...
     assert "whose worker process on this machine died" in whole_log  # ...which took the job back
     # The broker's own copy of the killed task, delivered late (ORM broker after Q_CLUSTER["retry"]), is refused.

@@ -3,15 +3,13 @@ looked at again by a watcher, and finished exactly once; the sweep takes over a 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from tests.jobs.fixtures import REPO, videos_on, worker_env
+from tests.jobs.fixtures import qcluster, videos_on
 from videos.jobs import pipeline, services, waiting
 from videos.jobs.dispatch import in_flight, sweep
 from videos.jobs.models import TERMINAL, JobStatus, VideoJob
@@ -100,21 +98,11 @@ def test_one_worker_renders_the_next_job_while_shopify_processes_the_first(shopi
     shopify_emulator.store.processing_polls = 6
     products = [tiny_product(), tiny_product()]
     first, second = (services.create_job(shopify_shop, p, FAST) for p in products)
-    log = (tmp_path / "qcluster.log").open("w")
-    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                               env=worker_env(settings, Q_WORKERS="1", SHOWREEL_MEDIA_POLL_S="0.5"))
-    try:
+    with qcluster(settings, tmp_path / "qcluster.log", Q_WORKERS="1", SHOWREEL_MEDIA_POLL_S="0.5") as cluster:
         deadline = time.monotonic() + 120
         while VideoJob.objects.exclude(status__in=TERMINAL).exists():
-            assert cluster.poll() is None and time.monotonic() < deadline, (tmp_path / "qcluster.log").read_text()[-3000:]
+            assert cluster.alive() and time.monotonic() < deadline, cluster.output(tail=3000)
             time.sleep(0.2)
-    finally:
-        cluster.terminate()
-        try:
-            cluster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            cluster.kill()
-        log.close()
 
     # Then the worker started the second job while the first one's video was still processing, and each
     # product has its one video

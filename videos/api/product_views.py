@@ -7,8 +7,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from shopify_app import services as shopify_services
 from shopify_app.admin_api import operations
+from videos.api import selectors
+from videos.api import serializers as s
 from videos.api.base import ShopAPIView, validated
 from videos.jobs import services
 
@@ -25,17 +26,8 @@ class ProductIdsSerializer(serializers.Serializer):
         return ids
 
 
-class ProductCardSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    title = serializers.CharField()
-    thumbnail_url = serializers.CharField(allow_null=True)
-    price = serializers.CharField(allow_null=True)
-    currency = serializers.CharField(allow_null=True)
-    media_count = serializers.IntegerField()
-
-
 class ProductCardsSerializer(serializers.Serializer):
-    products = ProductCardSerializer(many=True)
+    products = s.ProductCardSerializer(many=True)
     missing = serializers.ListField(child=serializers.CharField(), help_text="ids this store has no product for")
 
 
@@ -43,8 +35,4 @@ class ProductCardsView(ShopAPIView):
     @extend_schema(parameters=[OpenApiParameter("ids", str, required=True)], responses={200: ProductCardsSerializer})
     def get(self, request: Request) -> Response:
         ids = validated(ProductIdsSerializer, request.query_params).validated_data["ids"]
-        found = operations.get_products(shopify_services.admin_client(self.shop), ids)
-        products = [{"id": p.id, "title": p.title, "thumbnail_url": p.preview_url,
-                     "price": str(p.price) if p.price is not None else None, "currency": p.currency,
-                     "media_count": p.media_count} for gid in ids if (p := found.get(gid))]
-        return Response({"products": products, "missing": [gid for gid in ids if gid not in found]})
+        return Response(selectors.product_cards(self.shop, ids))

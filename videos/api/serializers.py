@@ -26,11 +26,8 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class StrictRegexField(serializers.RegexField):
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+class StrictRegexField(StrictCharField, serializers.RegexField):
+    pass
 
 
 MUSIC_ERROR = "must be a track from the library, a mood, 'auto' or 'none'"
@@ -239,12 +236,21 @@ class LatestJobSerializer(serializers.Serializer):
     progress = serializers.IntegerField()
 
 
-class ProductSerializer(serializers.Serializer):
+class ProductCardFields(serializers.Serializer):
+    """What every product card shows (api/selectors.py `_card`)."""
+
     id = serializers.CharField()
     title = serializers.CharField()
     thumbnail_url = serializers.CharField(allow_null=True)
     price = serializers.CharField(allow_null=True)
     currency = serializers.CharField(allow_null=True)
+
+
+class ProductCardSerializer(ProductCardFields):
+    media_count = serializers.IntegerField()
+
+
+class ProductSerializer(ProductCardFields):
     has_video = serializers.BooleanField()
     latest_job = LatestJobSerializer(allow_null=True)
     out_of_date = OutOfDateSerializer(allow_null=True, required=False)

@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
-from django.templatetags.static import static
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import MultiPartParser
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 
 from videos.api import serializers as s
 from videos.api.base import ShopAPIView, validated
+from videos.api.previews import sample_still_url
 from videos.composer.templates import TEMPLATES
 from videos.jobs import credits, files, preferences, services
 from videos.jobs import options as job_options
@@ -89,7 +89,7 @@ class TemplatesView(ShopAPIView):
     def get(self, request: Request) -> Response:
         return Response([
             {"name": t.name, "label": t.label, "description": t.description,
-             "still_url": request.build_absolute_uri(static(f"showreel/templates/{t.name}.jpg"))}
+             "still_url": sample_still_url(request, t.name)}
             for t in TEMPLATES.values()
         ])
 

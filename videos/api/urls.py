@@ -3,12 +3,14 @@ up per shop in the views, so an unknown or foreign id is a JSON 404 like any oth
 
 from django.urls import path
 
-from videos.api import freshness_views, look_views, product_views, schema, shop_views, views  # noqa: F401 (schema: auth)
+from videos.api import freshness_views, look_views, preview_views, product_views, schema, shop_views, views  # noqa: F401 (schema: auth)
 
 urlpatterns = [
     path("products", views.ProductListView.as_view(), name="videos-api-products"),
     path("products/out-of-date", freshness_views.OutOfDateListView.as_view(), name="videos-api-products-out-of-date"),
     path("products/cards", product_views.ProductCardsView.as_view(), name="videos-api-product-cards"),
+    path("products/<str:product_id>/template-previews", preview_views.TemplatePreviewsView.as_view(),
+         name="videos-api-template-previews"),
     path("looks", look_views.LooksView.as_view(), name="videos-api-looks"),
     path("looks/<str:look_id>", look_views.LookSetView.as_view(), name="videos-api-look-set"),
     path("looks/<str:look_id>/pick", look_views.LookPickView.as_view(), name="videos-api-look-pick"),
@@ -31,4 +33,5 @@ urlpatterns = [
     path("music/<str:name>/preview", shop_views.music_preview, name="videos-api-music-preview"),
     path("instructions/preview", shop_views.InstructionPreviewView.as_view(), name="videos-api-instruction-preview"),
     path("files/<str:token>", shop_views.stored_file, name="videos-api-file"),
+    path("template-previews/<str:token>", preview_views.template_preview_file, name="videos-api-template-preview"),
 ]

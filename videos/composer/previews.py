@@ -32,6 +32,11 @@ def preview_dir() -> Path:
     return Path(settings.VAR_DIR) / "template-previews"
 
 
+def owner_preview_dir(owner: int | str) -> Path:
+    """One owner's (a shop's) cached photos and previews, so they can be erased together."""
+    return preview_dir() / str(owner)
+
+
 def template_preview(product: Product, template: str, aspect: str = "1:1", *, brand: BrandSettings | None = None,
                      side: int = PREVIEW_SIDE, cache_dir: Path | None = None) -> Path | None:
     """The cached JPEG still of `template` for this product (rendered on first use), or None without a
@@ -54,9 +59,9 @@ def template_preview(product: Product, template: str, aspect: str = "1:1", *, br
     from PIL import Image
 
     from videos.render.pipeline import poster_frame
-    from videos.render.still import render_frame, scaled
+    from videos.render.still import render_frame, shrink
 
-    spec = scaled(template_still_spec(template, hero, aspect=aspect, brand=brand), side)
+    spec = shrink(template_still_spec(template, hero, aspect=aspect, brand=brand), side)
     rgb = render_frame(spec, poster_frame(spec))
     folder.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.part")

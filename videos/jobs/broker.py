@@ -1,5 +1,5 @@
 """The one adapter to the task broker (django-q2: the ORM, or Redis when REDIS_URL is set). Tasks are named
-by their path in videos/jobs/tasks.py, so nothing here imports the task module."""
+by their path (videos/jobs/tasks.py, videos/looks/tasks.py), so nothing here imports a task module."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django_q.tasks import async_task
 
 RUN_JOB = "videos.jobs.tasks.run_job_task"
 CLEANUP_MEDIA = "videos.jobs.tasks.cleanup_media_task"
+MAKE_LOOKS = "videos.looks.tasks.make_looks_task"
 
 
 def queue_name() -> str:
@@ -29,3 +30,8 @@ def enqueue_job(job_id: Any) -> str:
 def enqueue_media_cleanup(job_id: Any) -> str:
     """Remove the media a cancelled job had already put on its product (in a worker: it calls Shopify)."""
     return _submit(CLEANUP_MEDIA, str(job_id))
+
+
+def enqueue_looks(look_id: Any) -> str:
+    """Make a set of look previews (videos/looks)."""
+    return _submit(MAKE_LOOKS, str(look_id))

@@ -5,6 +5,7 @@ Records `inputs` (the product's facts and the local files, hero photo first) and
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,35 @@ def _money(value: Decimal | None) -> str | None:
     return str(value) if value is not None else None
 
 
+def download_photos(product: operations.ShopifyProduct, folder: Path, limit: int,
+                    heartbeat: Callable[[], None] = lambda: None) -> list[dict[str, Any]]:
+    """The product's first `limit` photos (featured photo first) downloaded into `folder`, as `inputs` lists them."""
+    photos = sorted(product.images, key=lambda m: m.id != product.featured_media_id)[:limit]
+    images: list[dict[str, Any]] = []
+    for index, media in enumerate(photos):
+        path = download(media.image_url or "", folder, f"{index:03d}-photo", kind="image")
+        # id and url: which photos the video shows, for telling later whether they changed (freshness).
+        images.append({"file": str(path), "alt": media.alt, "id": media.id, "url": media.image_url})
+        heartbeat()
+    return images
+
+
+def product_inputs(product: operations.ShopifyProduct, images: list[dict[str, Any]],
+                   videos: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a job records as its `inputs`: the product's facts and its downloaded files."""
+    return {
+        "title": product.title,
+        "description": product.description,
+        "vendor": product.vendor,
+        "tags": product.tags,
+        "price": _money(product.price),
+        "compare_at_price": _money(product.compare_at_price),
+        "currency": product.currency or "USD",
+        "images": images,
+        "videos": videos,
+    }
+
+
 def fetch_stage(ctx: StageContext) -> None:
     job = ctx.job
     client = ctx.admin()
@@ -50,15 +80,9 @@ def fetch_stage(ctx: StageContext) -> None:
     # This app's own earlier videos (told by their upload name) are never used as clips.
     clips = [m for m in product.media if m.kind == "VIDEO" and m.status == "READY"
              and not files.uploaded_job_id(m.filename)]
-    photos = sorted(product.images, key=lambda m: m.id != product.featured_media_id)[:MAX_PHOTOS]
     folder = ctx.work_dir / "inputs"
     shutil.rmtree(folder, ignore_errors=True)
-    images: list[dict[str, Any]] = []
-    for index, media in enumerate(photos):
-        path = download(media.image_url or "", folder, f"{index:03d}-photo", kind="image")
-        # id and url: which photos the video shows, for telling later whether they changed (freshness).
-        images.append({"file": str(path), "alt": media.alt, "id": media.id, "url": media.image_url})
-        ctx.heartbeat()
+    images = download_photos(product, folder, MAX_PHOTOS, ctx.heartbeat)
     videos: list[dict[str, Any]] = []
     for index, media in enumerate(clips[:MAX_CLIPS]):
         source = _pick_source(media)
@@ -70,16 +94,6 @@ def fetch_stage(ctx: StageContext) -> None:
     if not images and not videos:
         raise JobError("no_media", "This product has no photos or videos to make a video from. Add a photo in "
                        "Shopify and try again.")
-    inputs = {
-        "title": product.title,
-        "description": product.description,
-        "vendor": product.vendor,
-        "tags": product.tags,
-        "price": _money(product.price),
-        "compare_at_price": _money(product.compare_at_price),
-        "currency": product.currency or "USD",
-        "images": images,
-        "videos": videos,
-    }
+    inputs = product_inputs(product, images, videos)
     faults.point("fetching")
     ctx.save(inputs=inputs, product_title=product.title[:255])

@@ -17,6 +17,7 @@ from videos.jobs import faults, files
 from videos.jobs.context import StageContext
 from videos.jobs.models import ShopSettings, VideoJob
 from videos.music.library import bed_name
+from videos.render.still import shrink
 from videos.spec import VideoSpec
 
 
@@ -60,22 +61,6 @@ def product_from_inputs(inputs: dict[str, Any]) -> Product:
         vendor=inputs.get("vendor") or "",
         tags=tuple(inputs.get("tags") or ()),
     )
-
-
-def shrink(spec: VideoSpec, max_side: int) -> VideoSpec:
-    """The spec on a smaller canvas (text sizes scaled with it); everything else is in fractions."""
-    width, height = spec.canvas.width, spec.canvas.height
-    if max_side <= 0 or max(width, height) <= max_side:
-        return spec
-    scale = max_side / max(width, height)
-    data = spec.to_dict()
-    data["canvas"]["width"] = max(64, round(width * scale / 2) * 2)
-    data["canvas"]["height"] = max(64, round(height * scale / 2) * 2)
-    for track in data["tracks"]:
-        for segment in track["segments"]:
-            if segment["type"] == "text":
-                segment["style"]["size"] = max(8, round(segment["style"]["size"] * scale))
-    return VideoSpec.from_dict(data)
 
 
 def spec_ready(spec: dict[str, Any] | None) -> bool:

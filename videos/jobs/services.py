@@ -7,6 +7,7 @@ racing a worker's finish ends one way or the other, never both, and no credit mo
 from __future__ import annotations
 
 import logging
+import shutil
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,8 @@ from django.utils import timezone
 from shopify_app.admin_api.errors import NotFoundError
 from shopify_app.admin_api.operations import product_gid
 from shopify_app.models import Shop
-from videos.jobs import broker, credits, files
+from videos.composer.previews import owner_preview_dir
+from videos.jobs import broker, credits, files, selectors
 from videos.jobs import options as job_options
 from videos.jobs.dispatch import dispatch
 from videos.jobs.errors import ServiceError
@@ -82,7 +84,7 @@ def create_job(shop: Shop, product_id: Any, options: dict[str, Any] | None = Non
         if one_at_a_time:
             # The shop's credit row is the lock: two requests for one product queue up here, the second sees the first.
             CreditAccount.objects.select_for_update().filter(pk=credits.account_for(shop).pk).first()
-            running = VideoJob.objects.filter(shop=shop, product_id=gid).exclude(status__in=TERMINAL).first()
+            running = selectors.running_job(shop, gid)
             if running is not None:
                 raise ServiceError("job_running", "A video for this product is already being made. Wait for it to "
                                    "finish, or cancel it first.", status=409, extra={"job_id": str(running.pk)})
@@ -225,16 +227,17 @@ def shop_uninstalled(shop: Shop) -> int:
 
 def shop_redacted(shop: Shop) -> None:
     """Erase everything kept for the shop: jobs, specs, batches, credits, settings, and (after commit) the
-    stored videos, posters, logo and any work folders."""
+    stored videos, posters, logo, cached template previews and any work folders."""
     job_ids = list(VideoJob.objects.filter(shop=shop).values_list("pk", flat=True))
     VideoJob.objects.filter(shop=shop).delete()
     JobBatch.objects.filter(shop=shop).delete()
     CreditAccount.objects.filter(shop=shop).delete()
     ShopSettings.objects.filter(shop=shop).delete()
-    prefix = f"showreel/{shop.pk}"
+    prefix, previews = f"showreel/{shop.pk}", owner_preview_dir(shop.pk)  # named now: the row goes before commit
 
     def erase() -> None:
         files.delete_prefix(prefix)
+        shutil.rmtree(previews, ignore_errors=True)  # template previews of its products, with their photos
         for job_id in job_ids:
             files.remove_work_dir(job_id)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import shutil
 from datetime import datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from shopify_app.models import Shop
 from videos.composer.templates import TEMPLATES
-from videos.jobs import files, services
+from videos.jobs import broker, files, services
 from videos.jobs import options as job_options
 from videos.jobs.errors import ServiceError, as_job_error
 from videos.jobs.models import VideoJob
@@ -58,16 +57,8 @@ def create_looks(shop: Shop, product_id: Any, options: dict[str, Any], instructi
     with transaction.atomic():
         looks = LookSet.objects.create(shop=shop, product_id=gid, options=resolved, instruction=instruction.strip(),
                                        templates=templates_for(resolved.get("template")))
-        transaction.on_commit(lambda: _enqueue(looks.pk))
+        transaction.on_commit(lambda: broker.enqueue_looks(looks.pk))
     return looks
-
-
-def _enqueue(look_id: Any) -> None:
-    from django_q.tasks import async_task
-
-    from videos.jobs.broker import queue_name
-
-    async_task("videos.looks.tasks.make_looks_task", str(look_id), cluster=queue_name())
 
 
 STALLED_AFTER = timedelta(minutes=10)  # a set still unfinished this long was lost (its worker stopped)
@@ -108,7 +99,8 @@ def make_looks(look_id: Any) -> str:
 def _make(looks: LookSet) -> None:
     from videos.backends import get_backend
     from videos.composer import compose
-    from videos.jobs.make import brand_for, effective_options, product_from_inputs, shrink
+    from videos.jobs.make import brand_for, effective_options, product_from_inputs
+    from videos.render.still import shrink
 
     folder = work_dir(looks)
     inputs = _fetch(looks, folder / "inputs")
@@ -147,24 +139,13 @@ def _fetch(looks: LookSet, folder: Path) -> dict[str, Any]:
     """The product's facts and photos, in the shape a job records as its `inputs`."""
     from shopify_app import services as shopify_services
     from shopify_app.admin_api import operations
-    from videos.jobs.cdn import download
     from videos.jobs.errors import JobError
+    from videos.jobs.fetch import MEDIA_FIRST, download_photos, product_inputs
 
-    product = operations.get_product(shopify_services.admin_client(looks.shop), looks.product_id, media_first=30)
-    photos = sorted(product.images, key=lambda m: m.id != product.featured_media_id)[:PREVIEW_PHOTOS]
-    if not photos:
+    product = operations.get_product(shopify_services.admin_client(looks.shop), looks.product_id, media_first=MEDIA_FIRST)
+    if not product.images:
         raise JobError("no_media", "This product has no photos to make a video from. Add a photo in Shopify and try again.")
-    images = []
-    for index, media in enumerate(photos):
-        path = download(media.image_url or "", folder, f"{index:03d}-photo", kind="image")
-        images.append({"file": str(path), "alt": media.alt, "id": media.id, "url": media.image_url})
-
-    def money(value: Decimal | None) -> str | None:
-        return str(value) if value is not None else None
-
-    return {"title": product.title, "description": product.description, "vendor": product.vendor,
-            "tags": product.tags, "price": money(product.price), "compare_at_price": money(product.compare_at_price),
-            "currency": product.currency or "USD", "images": images, "videos": []}
+    return product_inputs(product, download_photos(product, folder, PREVIEW_PHOTOS), videos=[])
 
 
 def pick(looks: LookSet, template: str) -> VideoJob:

@@ -1,4 +1,5 @@
-"""One frame of a spec as RGB, straight from the compositor (no encoder): template previews and stills."""
+"""A spec shrunk to a smaller canvas, and one frame of a spec as RGB straight from the compositor (no encoder):
+template previews and stills."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import numpy as np
 from videos.spec import VideoSpec
 
 
-def scaled(spec: VideoSpec, max_side: int) -> VideoSpec:
-    """The spec on a canvas no larger than `max_side` (text sizes scaled with it; the rest is in fractions)."""
+def shrink(spec: VideoSpec, max_side: int) -> VideoSpec:
+    """The spec on a canvas no larger than `max_side` (text sizes scaled with it; the rest is in fractions):
+    jobs' renders, look previews, template stills."""
     width, height = spec.canvas.width, spec.canvas.height
     if max_side <= 0 or max(width, height) <= max_side:
         return spec

@@ -40,15 +40,48 @@ export function stopPreview() {
   audio?.pause();
 }
 
+let cardCount = 0;
+// The radio is named by the template's label alone (and described by its description); the still is an image
+// of its own, whose alt says what it shows.
 function templateCard(template, checked) {
+  const id = `template-card-${++cardCount}`;
   const still = template.still_url
-    ? h("img", { src: template.still_url, alt: "", loading: "lazy", onerror: (e) => e.target.replaceWith(h("span", { class: "still-missing", text: template.label })) })
+    ? h("img", { src: template.still_url, alt: `${template.label} template, shown with a sample product`, loading: "lazy",
+      dataset: { template: template.name, label: template.label },
+      onerror: (e) => e.target.replaceWith(h("span", { class: "still-missing", text: template.label })) })
     : h("span", { class: "still-missing", text: template.label });
   return h("label", { class: "template-card" },
-    h("input", { type: "radio", name: "template", value: template.name, checked }),
+    h("input", { type: "radio", name: "template", value: template.name, checked,
+      "aria-labelledby": `${id}-name`, "aria-describedby": `${id}-desc` }),
     still,
-    h("span", { class: "name", text: template.label }),
-    h("span", { class: "desc", text: template.description || "" }));
+    h("span", { class: "name", id: `${id}-name`, text: template.label }),
+    h("span", { class: "desc", id: `${id}-desc`, text: template.description || "" }));
+}
+
+// The product's own template stills (GET /api/products/<n>/template-previews) for a form's cards; null
+// forgets them (another product). Each one replaces its card's sample still only once it has loaded, so a
+// card is never blank; the cards drawn later (a retried setup) get them too.
+const ownPreviews = new WeakMap();
+export function productPreviews(form, previews) {
+  if (previews) ownPreviews.set(form, previews);
+  else ownPreviews.delete(form);
+  showPreviews(form);
+}
+
+function showPreviews(form) {
+  const previews = ownPreviews.get(form);
+  for (const preview of previews || []) {
+    const img = $(form, `.template-card img[data-template="${CSS.escape(preview.name)}"]`);
+    if (!preview.own_photos || !img || img.dataset.own === preview.still_url) continue;
+    const loaded = new Image();
+    loaded.onload = () => {
+      if (ownPreviews.get(form) !== previews || !img.isConnected) return; // another product by now
+      img.src = preview.still_url;
+      img.alt = `${img.dataset.label} template, shown with this product's photo`;
+      img.dataset.own = preview.still_url;
+    };
+    loaded.src = preview.still_url;
+  }
 }
 
 function musicItem(track) {
@@ -76,6 +109,7 @@ export async function setupOptions(form, { signal } = {}) {
   if (signal?.aborted) return;
   const defaultTemplate = settings.default_template || templates[0]?.name;
   fill(templatesSlot, templates.map((t) => templateCard(t, t.name === defaultTemplate)));
+  showPreviews(form);
   if (!$$(musicSlot, "li[data-track]").length) {
     for (const track of music) musicSlot.append(musicItem(track));
   }

@@ -27,9 +27,6 @@ from httpx_sse import EventSource
 from videos.backends.nemo.credentials import AnonymousToken, StaticToken, StoredAnonymousToken, TokenProvider
 from videos.backends.nemo.errors import (
     NemoAuthError,
-    NemoBadOutput,
-    NemoDownloadRefused,
-    NemoError,
     NemoNetworkError,
     NemoProtocolError,
     NemoRateLimited,
@@ -41,6 +38,7 @@ from videos.backends.nemo.shapes import (
     RenderStatus,
     Session,
     UploadedFile,
+    download_error,
     raise_for,
     uploaded_files,
 )
@@ -318,7 +316,7 @@ class NemoClient:
                 return capped.download(self._url(url), dest, max_bytes=max_bytes, timeout_s=self.download_timeout_s,
                                        client=self.http, allow=self.download_allowed, headers=headers_for).size
             except capped.DownloadError as exc:
-                raise _download_error(exc, max_bytes) from None
+                raise download_error(exc, max_bytes) from None
 
         return self._retrying(send, auth=_origin(self._url(url)) == api_origin, idempotent=True)
 
@@ -340,27 +338,6 @@ def _origin(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
-
-
-def _download_error(exc: capped.DownloadError, max_bytes: int) -> NemoError:
-    """The typed NemoVideo error for a failed download (an error answer is read like any other)."""
-    if exc.reason in (capped.REFUSED, capped.REDIRECTS):
-        return NemoDownloadRefused(f"The rendered video is on a host Showreel does not download from ({exc.host}); "
-                                   "allowed: NEMO_API_URL and NEMO_DOWNLOAD_HOSTS")
-    if exc.reason == capped.HTTP_STATUS and exc.status is not None:
-        try:
-            body = json.loads(exc.body) if exc.body else None
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
-        try:
-            raise_for(exc.status, body, path="download")
-        except NemoError as error:
-            return error
-    if exc.reason == capped.TOO_LARGE:
-        return NemoProtocolError(f"The exported video is larger than {max_bytes} bytes")
-    if exc.reason == capped.EMPTY:
-        return NemoBadOutput("NemoVideo sent an empty video file")
-    return NemoNetworkError(f"The video download failed ({exc.detail})")
 
 
 def _body(response: httpx.Response) -> Any:

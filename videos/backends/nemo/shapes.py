@@ -1,5 +1,6 @@
 """The shapes NemoVideo answers with (docs/nemo-protocol.md, § per shape), and `raise_for`,
-which turns an HTTP status and an envelope into the typed error of `errors`."""
+which turns an HTTP status and an envelope into the typed error of `errors` (`download_error` does the same
+for a failed download of the rendered video)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from typing import Any
 
 from videos.backends.nemo.errors import (
     NemoAuthError,
+    NemoBadOutput,
+    NemoDownloadRefused,
+    NemoError,
     NemoMissingClientId,
+    NemoNetworkError,
     NemoPlanBlocksExport,
     NemoProtocolError,
     NemoRateLimited,
@@ -19,6 +24,7 @@ from videos.backends.nemo.errors import (
     error_for_api_code,
 )
 from videos.backends.nemo.gui_speak import translate_gui_speak
+from videos.media import download as capped
 
 
 @dataclass
@@ -163,3 +169,24 @@ def raise_for(status: int, body: Any, *, path: str = "", allow_failure: bool = F
         raise NemoRenderFailed(f"NemoVideo refused the export{': ' + detail if detail else ''}")
     if body is None:
         raise NemoProtocolError(f"NemoVideo sent a response this client does not understand (HTTP {status})")
+
+
+def download_error(exc: capped.DownloadError, max_bytes: int) -> NemoError:
+    """The typed NemoVideo error for a failed download (an error answer is read like any other)."""
+    if exc.reason in (capped.REFUSED, capped.REDIRECTS):
+        return NemoDownloadRefused(f"The rendered video is on a host Showreel does not download from ({exc.host}); "
+                                   "allowed: NEMO_API_URL and NEMO_DOWNLOAD_HOSTS")
+    if exc.reason == capped.HTTP_STATUS and exc.status is not None:
+        try:
+            body = json.loads(exc.body) if exc.body else None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+        try:
+            raise_for(exc.status, body, path="download")
+        except NemoError as error:
+            return error
+    if exc.reason == capped.TOO_LARGE:
+        return NemoProtocolError(f"The exported video is larger than {max_bytes} bytes")
+    if exc.reason == capped.EMPTY:
+        return NemoBadOutput("NemoVideo sent an empty video file")
+    return NemoNetworkError(f"The video download failed ({exc.detail})")

@@ -29,7 +29,7 @@ def render_still(name: str, out_dir: Path = STILLS_DIR) -> Path:
     from videos.backends.local import LocalBackend
     from videos.composer import Product, ProductImage
     from videos.composer.stills import template_still_spec
-    from videos.jobs.make import shrink
+    from videos.render.still import shrink
 
     product = Product(
         title="Blue Slip-On Sneakers",

@@ -5,7 +5,7 @@
 import { api, isAbort, listOf, query } from "../api.js";
 import { $, banner, busy, errorState, fill, h, money, productGid, slot, TERMINAL } from "../dom.js";
 import { compareLooks } from "../looks.js";
-import { cached, retryableSetup, startFromOptions, stopPreview, watchInstruction } from "../options.js";
+import { cached, productPreviews, retryableSetup, startFromOptions, stopPreview, watchInstruction } from "../options.js";
 import { creditsLeft } from "../words.js";
 
 export function productCard(product) {
@@ -96,6 +96,16 @@ export function mount(section, params, ctx) {
     }
   }
 
+  // The template cards show this product's own photo; until then (or without one) the sample stills.
+  async function loadPreviews() {
+    try {
+      const previews = await api.get(`/products/${encodeURIComponent(number)}/template-previews${query({ aspect: "1:1" })}`, { signal });
+      productPreviews(form, listOf(previews, "templates"));
+    } catch {
+      // the sample stills stay: the cards work without the product's own
+    }
+  }
+
   async function loadRunning() {
     try {
       const jobs = listOf(await api.get(`/jobs${query({ product_id: productGid(number) })}`, { signal }), "results");
@@ -112,7 +122,9 @@ export function mount(section, params, ctx) {
   document.addEventListener("showreel:credits", onCredits);
   signal.addEventListener("abort", () => document.removeEventListener("showreel:credits", onCredits));
 
+  productPreviews(form, null); // not the previous product's
   retryableSetup(form, { signal });
+  loadPreviews();
   watchInstruction($(form, "[data-instruction]"), { signal });
   loadProduct();
   loadRunning();
