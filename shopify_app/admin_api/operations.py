@@ -60,6 +60,11 @@ class ShopifyProduct:
     def images(self) -> list[MediaItem]:
         return [m for m in self.media if m.kind == "IMAGE" and m.image_url]
 
+    @property
+    def photos_featured_first(self) -> list[MediaItem]:
+        """The photos in the order a video shows them: the featured one, then the rest as the admin orders them."""
+        return sorted(self.images, key=lambda m: m.id != self.featured_media_id)
+
 
 @dataclass(frozen=True)
 class ProductSummary:

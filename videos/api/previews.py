@@ -29,7 +29,7 @@ from videos.composer import BrandSettings, Product, ProductImage
 from videos.composer.previews import owner_preview_dir, preview_dir, template_preview
 from videos.composer.templates import TEMPLATES
 from videos.jobs import cdn
-from videos.jobs.models import ShopSettings
+from videos.jobs.make import shop_brand
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def template_previews(shop: Shop, product_id: str, aspect: str, request: Request
 def _composer_product(shop: Shop, found: operations.ShopifyProduct) -> Product | None:
     """The composer's product with the hero photo on disk (the featured image, else the first, as a job's
     video shows it), or None when the product has no photo or it cannot be downloaded."""
-    photos = sorted(found.images, key=lambda m: m.id != found.featured_media_id)
+    photos = found.photos_featured_first
     if not photos:
         return None
     hero = photos[0]
@@ -101,11 +101,7 @@ def _hero_photo(shop: Shop, url: str) -> Path:
 def _brand(shop: Shop) -> BrandSettings:
     """The shop's brand colours, as its videos use them. The logo is left out: a preview is the title card,
     which never shows it."""
-    current = ShopSettings.objects.filter(shop=shop).first()
-    if current is None:
-        return BrandSettings()
-    return BrandSettings(primary=current.brand_primary or None, secondary=current.brand_secondary or None,
-                         text=current.brand_text or None)
+    return shop_brand(shop.pk, logo_folder=None)
 
 
 # --- the signed links the <img> tags use -----------------------------------------------------------

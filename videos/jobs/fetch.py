@@ -47,7 +47,7 @@ def _money(value: Decimal | None) -> str | None:
 def download_photos(product: operations.ShopifyProduct, folder: Path, limit: int,
                     heartbeat: Callable[[], None] = lambda: None) -> list[dict[str, Any]]:
     """The product's first `limit` photos (featured photo first) downloaded into `folder`, as `inputs` lists them."""
-    photos = sorted(product.images, key=lambda m: m.id != product.featured_media_id)[:limit]
+    photos = product.photos_featured_first[:limit]
     images: list[dict[str, Any]] = []
     for index, media in enumerate(photos):
         path = download(media.image_url or "", folder, f"{index:03d}-photo", kind="image")

@@ -32,12 +32,18 @@ def effective_options(job: VideoJob) -> ComposeOptions:
 
 
 def brand_for(job: VideoJob, folder: Path) -> BrandSettings:
-    shop_settings = ShopSettings.objects.filter(shop_id=job.shop_id).first()
+    return shop_brand(job.shop_id, logo_folder=folder)
+
+
+def shop_brand(shop_id: Any, *, logo_folder: Path | None) -> BrandSettings:
+    """The shop's brand settings as the composer takes them; the logo is copied into `logo_folder` (None: no
+    logo, for stills that never show it)."""
+    shop_settings = ShopSettings.objects.filter(shop_id=shop_id).first()
     if shop_settings is None:
         return BrandSettings()
     logo = None
-    if shop_settings.logo_file and files.exists(shop_settings.logo_file):
-        logo = files.local_copy(shop_settings.logo_file, folder / f"logo{Path(shop_settings.logo_file).suffix}")
+    if logo_folder is not None and shop_settings.logo_file and files.exists(shop_settings.logo_file):
+        logo = files.local_copy(shop_settings.logo_file, logo_folder / f"logo{Path(shop_settings.logo_file).suffix}")
     return BrandSettings(
         primary=shop_settings.brand_primary or None,
         secondary=shop_settings.brand_secondary or None,
