@@ -3,8 +3,10 @@ small photos in the Shopify emulator, and the environment a worker process needs
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -251,6 +253,8 @@ class Proc:
         return self.process.poll() is None
 
     def stop(self) -> None:
+        """Stop it, then whatever it left in its process group (a qcluster's workers, gunicorn's), so no
+        process outlives the test and keeps its database in use."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -258,11 +262,15 @@ class Proc:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 def start(args: list[str], log: Path, env: dict[str, str]) -> Proc:
     handle = log.open("w")
-    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    # A session (and process group) of its own: stop() can then end its children too.
+    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     handle.close()
     return Proc(process=process, log=log)
 

@@ -35,7 +35,7 @@ def test_the_template_cards_show_the_products_own_photo_and_samples_without_one(
     # and each radio is still named by its template alone
     assert generate.get_by_role("radio", name=labels[0], exact=True).count() == 1
     assert violations(page) == []
-    ui.shot("generate-own-previews")
+    ui.shot("generate-own-previews")  # docs/screenshot-generate.png is a copy of this one
 
     # When the merchant moves on to a product without photos
     with page.expect_response(lambda r: "/template-previews" in r.url and r.request.method == "GET") as answer:

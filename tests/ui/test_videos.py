@@ -51,7 +51,7 @@ def test_generate_with_a_chinese_instruction_watch_it_publish_it_edit_it(ui: UI)
     generate.locator('[data-slot="understood"] li').nth(2).wait_for()
     assert generate.locator('[data-slot="unrecognised"]').is_hidden()
     page.wait_for_function("[...document.querySelectorAll('.template-card img')].every(i => i.complete)")
-    ui.shot("generate")  # docs/screenshot-generate.png is a copy of this one
+    ui.shot("generate")
     generate.get_by_role("button", name="Generate video").click()
     # Then the job page shows the stages live, ending in Ready
     job = view(page, "job")

@@ -118,6 +118,7 @@ def _watch() -> None:
                 log.debug("jobs: looked at %s: %s", job_id, outcome)
             except Exception:  # one bad look must not stop the others; the sweep covers this job
                 log.exception("jobs: looking at %s failed", job_id)
-                connection.close()
+            finally:
+                connection.close()  # no connection held open while the thread waits for the next look
     finally:
         connection.close()
