@@ -8,9 +8,15 @@ front, running `rotate()` over stored values, then dropping the old one.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
+
+# cryptography is imported when a secret is first read or written, not with the models: commands that never
+# touch one (render_video, bench_render) start without its native library.
 
 
 class DecryptionError(Exception):
@@ -19,6 +25,8 @@ class DecryptionError(Exception):
 
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    from cryptography.fernet import Fernet, MultiFernet
+
     if not keys:
         raise RuntimeError("FIELD_ENCRYPTION_KEYS is empty: set at least one Fernet key")
     return MultiFernet([Fernet(key.encode()) for key in keys])
@@ -33,6 +41,8 @@ def encrypt(plaintext: str) -> str:
 
 
 def decrypt(token: str) -> str:
+    from cryptography.fernet import InvalidToken
+
     try:
         return _current().decrypt(token.encode()).decode()
     except InvalidToken as exc:
@@ -41,6 +51,8 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     """Re-encrypt `token` with the newest key."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _current().rotate(token.encode()).decode()
     except InvalidToken as exc:

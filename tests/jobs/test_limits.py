@@ -121,6 +121,24 @@ def test_shopifys_weekly_video_limit_holds_jobs_back(shopify_shop, settings):
     assert "1,000" not in third.stage_label and "3 videos per store per week" in third.stage_label
 
 
+def test_a_job_whose_publishing_was_handed_off_counts_against_the_weekly_limit(shopify_shop, settings):
+    # Given a weekly limit of one video and a job parked after its render for a watcher to publish (no slot)
+    settings.SHOWREEL_WEEKLY_VIDEO_LIMIT = 1
+    settings.SHOWREEL_JOBS_PER_SHOP = 10
+    handed_off = services.create_job(shopify_shop, PRODUCT.format(1), FAST)
+    VideoJob.objects.filter(pk=handed_off.pk).update(status=JobStatus.RENDERING, progress=70, enqueued_at=None,
+                                                     media_check_at=timezone.now())
+    assert not dispatch.in_flight(shopify_shop.pk).exists()
+
+    # When another job is made
+    waiting = services.create_job(shopify_shop, PRODUCT.format(2), FAST)
+
+    # Then the parked one still counts as a video about to be created: the new one waits for the week
+    waiting.refresh_from_db()
+    assert dispatch.videos_this_week(shopify_shop.pk) == 1
+    assert waiting.enqueued_at is None and "1 videos per store per week" in waiting.stage_label
+
+
 def test_the_sweep_requeues_dead_workers_jobs_and_lost_tasks(shopify_shop):
     dead = services.create_job(shopify_shop, PRODUCT.format(1), FAST)
     lost = services.create_job(shopify_shop, PRODUCT.format(2), FAST)

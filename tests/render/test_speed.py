@@ -120,7 +120,7 @@ def _imports(log: str) -> set[str]:
 
 
 @pytest.mark.slow
-def test_a_command_line_render_loads_neither_the_job_pipeline_nor_scipy(tmp_path, settings):
+def test_a_command_line_render_loads_neither_the_job_pipeline_nor_scipy_nor_cryptography(tmp_path, settings):
     # given two photos
     out = tmp_path / "v.mp4"
     # when render_video runs as a user runs it, with Python reporting every import
@@ -134,10 +134,10 @@ def test_a_command_line_render_loads_neither_the_job_pipeline_nor_scipy(tmp_path
     assert done.returncode == 0, done.stderr[-2000:]
     assert out.stat().st_size > 0
     assert done.stdout.splitlines()[0] == str(out) and "rendered in" in done.stdout
-    # without the job pipeline, the Admin API client or SciPy ever loaded
+    # without the job pipeline, the Admin API client, SciPy or the token encryption's library ever loaded
     imported = _imports(done.stderr)
     assert "videos.composer.shots" in imported  # the log does cover the composing
-    assert not {name for name in imported if name.split(".")[0] == "scipy"}
+    assert not {name for name in imported if name.split(".")[0] in {"scipy", "cryptography"}}
     assert not {name for name in imported
                 if name.startswith(("videos.jobs.services", "videos.jobs.pipeline", "shopify_app.admin_api"))}
 

@@ -31,10 +31,15 @@ def in_flight(shop_id: int) -> Any:
 
 
 def videos_this_week(shop_id: int) -> int:
-    """Videos this app created (or may be about to create) on the store in the last 7 days."""
+    """Videos this app created (or may be about to create) on the store in the last 7 days. About to: a
+    publishing job not attached yet that is running, handed to the broker, or parked (a worker handed its
+    publishing to a watcher, videos/jobs/waiting.py), though a parked job holds no slot."""
     since = timezone.now() - WEEK
     created = VideoJob.objects.filter(shop_id=shop_id, attach_attempted_at__gte=since).count()
-    pending = in_flight(shop_id).filter(publish=True, attach_attempted_at__isnull=True).count()
+    pending = (VideoJob.objects.filter(shop_id=shop_id, publish=True, attach_attempted_at__isnull=True)
+               .exclude(status__in=TERMINAL)
+               .filter(Q(status__in=RUNNING) | Q(enqueued_at__isnull=False) | Q(media_check_at__isnull=False))
+               .count())
     return created + pending
 
 

@@ -5,7 +5,9 @@ queued -> fetching -> composing -> rendering -> [uploading -> attaching -> proce
                                                                          (or failed / cancelled)
 
 A worker leaves a video Shopify is still processing to a watcher (videos/jobs/waiting.py) and takes the next
-job; a single 401 is checked with one more call before the job is failed as uninstalled.
+job; with `hand_off_publishing` it leaves the whole publishing (upload, attach, processing) to that watcher
+once the render is done, one job per process at a time. A single 401 is checked with one more call before the
+job is failed as uninstalled.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def first_stage(job: VideoJob) -> str | None:
 
 
 WAITING = "waiting for Shopify"
+HANDED_OFF = "publishing handed off"
 
 
 def look_again(job_id: Any) -> str:
@@ -73,11 +76,14 @@ def look_again(job_id: Any) -> str:
     return run_job(job_id, wait_inline_s=0)
 
 
-def run_job(job_id: Any, *, transport: Transport | None = None, wait_inline_s: float | None = None) -> str:
+def run_job(job_id: Any, *, transport: Transport | None = None, wait_inline_s: float | None = None,
+            hand_off_publishing: bool = False) -> str:
     """Run (or resume) a job; returns what happened. Safe to call any number of times, concurrently.
 
     With `wait_inline_s` (workers), a video Shopify is still processing after that long is left to a watcher
-    (videos/jobs/waiting.py) and the worker is free; without it the call waits until the job ends."""
+    (videos/jobs/waiting.py) and the worker is free; without it the call waits until the job ends. With
+    `hand_off_publishing` (workers; never the watcher's own runs) a rendered job is parked before its upload
+    and published by this process's watcher, unless that watcher is already publishing one."""
     owner = lease.new_owner()
     job = lease.claim(job_id, owner)
     if job is None:
@@ -87,7 +93,8 @@ def run_job(job_id: Any, *, transport: Transport | None = None, wait_inline_s: f
         if job.attempts > settings.SHOWREEL_JOB_MAX_ATTEMPTS:
             raise JobError("too_many_attempts", f"The video could not be finished: its worker stopped "
                            f"{job.attempts - 1} times while making it. Try again, or contact support if it keeps failing.")
-        _run_stages(job, owner, transport, wait_inline_s)
+        if _run_stages(job, owner, transport, wait_inline_s, hand_off_publishing):
+            return _hand_off(job, owner)
         _finish(job, owner)
         return JobStatus.READY
     except WaitingOnShopify as parked:
@@ -118,13 +125,18 @@ def run_job(job_id: Any, *, transport: Transport | None = None, wait_inline_s: f
         dispatch(shop_id)  # a slot is free: hand over the shop's next waiting job
 
 
-def _run_stages(job: VideoJob, owner: str, transport: Transport | None, wait_inline_s: float | None) -> None:
+def _run_stages(job: VideoJob, owner: str, transport: Transport | None, wait_inline_s: float | None,
+                hand_off_publishing: bool) -> bool:
+    """Run the stages not done yet. True: stopped before the upload, with this process's publishing hand-off
+    reserved (waiting.take_publishing) for `_hand_off`."""
     start = first_stage(job)
     if start is None:
-        return
+        return False
     for status, stage, publishing, rendering_only in STAGES[ORDER.index(start):]:
         if not job.publish and status not in (JobStatus.FETCHING, JobStatus.COMPOSING, JobStatus.RENDERING):
             break
+        if status == JobStatus.UPLOADING and hand_off_publishing and waiting.take_publishing():
+            return True
         low, high = publishing if job.publish else rendering_only
         lease.update(job, owner, status=status, progress=max(job.progress, low), wait_reason="")
         context = StageContext(job, owner, transport, (low, high), wait_inline_s)
@@ -135,6 +147,23 @@ def _run_stages(job: VideoJob, owner: str, transport: Transport | None, wait_inl
             lease.update(job, owner, timings=_timings(job, status, began))
             raise
         lease.update(job, owner, progress=high, timings=_timings(job, status, began))
+    return False
+
+
+def _hand_off(job: VideoJob, owner: str) -> str:
+    """Park a rendered job (status and progress as the render left them) for this process's watcher to
+    publish now; a claim is exclusive, so if this process dies the sweep's broker delivery publishes it."""
+    try:
+        parked = waiting.park(job, owner, 0)
+    except BaseException:
+        waiting.give_back_publishing()
+        raise
+    if not parked:
+        waiting.give_back_publishing()
+        return "stopped: cancelled or taken over while parking"
+    files.remove_work_dir(job.pk)  # the upload reads the video from storage, not from the work folder
+    waiting.publish(job.pk, look_again)
+    return HANDED_OFF
 
 
 def _timings(job: VideoJob, status: str, began: float) -> dict[str, float]:

@@ -14,8 +14,9 @@ from videos.jobs.publish import remove_job_media
 
 
 def run_job_task(job_id: str) -> str:
-    # A worker does not wait beside Shopify's processing: past a short look the job is parked (waiting.py).
-    return run_job(job_id, wait_inline_s=settings.SHOWREEL_MEDIA_INLINE_WAIT_S)
+    # A worker does not wait beside Shopify's processing (past a short look the job is parked, waiting.py),
+    # nor beside the upload of what it rendered: its process's watcher publishes that.
+    return run_job(job_id, wait_inline_s=settings.SHOWREEL_MEDIA_INLINE_WAIT_S, hand_off_publishing=True)
 
 
 def sweep_jobs_task() -> dict[str, int]:

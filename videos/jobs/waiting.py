@@ -12,6 +12,9 @@ and one Admin API call each, beside the render the process is busy with, and no 
 has no delayed tasks, and its scheduler ticks every 30 s). Crash safety is in the rows: a look takes the
 job's lease like any run, and if the process that parked a job is gone, the sweep hands an overdue parked
 job to the broker (videos/jobs/dispatch.py), where any worker's run looks again.
+
+The same thread publishes a job a worker has just rendered (`take_publishing` / `publish`): the worker parks
+it before the upload and renders the next job, at most one such hand-off per process at a time.
 """
 
 from __future__ import annotations
@@ -77,17 +80,63 @@ _due: list[tuple[float, str, Callable[[str], str]]] = []
 _thread: threading.Thread | None = None
 
 
-def watch(job_id: Any, look_in_s: float, look: Callable[[str], str]) -> None:
-    """Call `look(job_id)` in `look_in_s` seconds, from this process's watcher thread."""
+def watch(job_id: Any, look_in_s: float, look: Callable[[str], str]) -> bool:
+    """Call `look(job_id)` in `look_in_s` seconds, from this process's watcher thread; False when refused."""
     global _thread
     if transaction.get_connection().in_atomic_block:
-        return  # a thread sees committed rows only; inside a transaction (tests) the caller looks itself
+        return False  # a thread sees committed rows only; inside a transaction (tests) the caller looks itself
     with _lock:
         heapq.heappush(_due, (time.monotonic() + look_in_s, str(job_id), look))
         if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_watch, name="showreel-media-watcher", daemon=True)
             _thread.start()
         _lock.notify()
+    return True
+
+
+# --- publishing handed off by a worker -----------------------------------------------------------------
+# Handed-off jobs this process's watcher has not finished publishing (pending or in progress), under _lock.
+# One at a time: a worker that renders faster than the watcher uploads publishes inline again.
+MAX_PUBLISHING = 1
+_publishing = 0
+
+
+def take_publishing() -> bool:
+    """Reserve this process's publishing hand-off. False while one is pending or in progress, and inside a
+    transaction (the watcher thread would not see the job's rows). Pair with `publish` or `give_back_publishing`."""
+    global _publishing
+    if transaction.get_connection().in_atomic_block:
+        return False
+    with _lock:
+        if _publishing >= MAX_PUBLISHING:
+            return False
+        _publishing += 1
+        return True
+
+
+def publishing_count() -> int:
+    """Hand-offs this process's watcher is publishing or about to."""
+    with _lock:
+        return _publishing
+
+
+def give_back_publishing() -> None:
+    global _publishing
+    with _lock:
+        _publishing = max(0, _publishing - 1)
+
+
+def publish(job_id: Any, look: Callable[[str], str]) -> None:
+    """Publish a parked job from the watcher thread now (reserved with `take_publishing`); the reservation
+    ends with that look, however it ends."""
+    def publish_once(job_id: str) -> str:
+        try:
+            return look(job_id)
+        finally:
+            give_back_publishing()
+
+    if not watch(job_id, 0, publish_once):
+        give_back_publishing()  # nobody will look: the sweep hands the job to the broker
 
 
 def _next_due() -> tuple[str, Callable[[str], str]] | None:

@@ -85,6 +85,7 @@ class AudioSource:
     fade_in: int = 0
     fade_out: int = 0
     loop: bool = False
+    identity: tuple | None = None  # what the samples are (music: the file and range); None: unknown
 
 
 class Mixer:
@@ -93,6 +94,14 @@ class Mixer:
     def __init__(self, total_samples: int, sources: list[AudioSource] | None = None) -> None:
         self.total = total_samples
         self.sources = [s for s in (sources or []) if s.length > 0 and s.samples.shape[1] > 0 and s.gain > 0]
+
+    def identity(self) -> tuple | None:
+        """What `render` produces, as plain values: equal identities mix the same samples. None when a
+        source's samples have no identity (clip sound)."""
+        if any(s.identity is None for s in self.sources):
+            return None
+        placed = tuple((s.identity, s.start, s.length, s.gain, s.fade_in, s.fade_out, s.loop) for s in self.sources)
+        return (self.total, placed)
 
     def render(self, start: int, count: int) -> np.ndarray:
         out = np.zeros((CHANNELS, count), np.float32)
@@ -125,11 +134,11 @@ def seconds_to_samples(seconds: float) -> int:
 
 def music_source(path: Path, *, start: float, duration: float, trim_start: float, volume: float,
                  fade_in: float, fade_out: float, loop: bool) -> AudioSource:
-    samples = decoded_music(path, start=trim_start, duration=duration)
+    samples, identity = _decoded_music(path, start=trim_start, duration=duration)
     if samples.shape[1] == 0:
         raise MediaError(path, "music file has no audio samples")
     return AudioSource(samples, seconds_to_samples(start), seconds_to_samples(duration), volume,
-                       seconds_to_samples(fade_in), seconds_to_samples(fade_out), loop)
+                       seconds_to_samples(fade_in), seconds_to_samples(fade_out), loop, identity)
 
 
 def clip_sound(path: Path, *, start: float, duration: float, trim_start: float, volume: float) -> AudioSource:
@@ -147,15 +156,20 @@ _music_lock = threading.Lock()
 
 def decoded_music(path: Path, *, start: float = 0.0, duration: float | None = None) -> np.ndarray:
     """`decode_audio`, remembered (read-only) for the next render in this process."""
+    return _decoded_music(path, start=start, duration=duration)[0]
+
+
+def _decoded_music(path: Path, *, start: float, duration: float | None) -> tuple[np.ndarray, tuple | None]:
+    """The samples and their identity (the cache key; None when the file cannot be looked at)."""
     try:
         stat = Path(path).stat()
     except OSError:
-        return decode_audio(path, start=start, duration=duration)  # decode_audio reports it
+        return decode_audio(path, start=start, duration=duration), None  # decode_audio reports it
     key = (str(Path(path).resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size, start, duration)
     with _music_lock:
         if key in _music_cache:
             _music_cache.move_to_end(key)
-            return _music_cache[key]
+            return _music_cache[key], key
     samples = decode_audio(path, start=start, duration=duration)
     samples.setflags(write=False)  # shared by every render that plays it
     if samples.nbytes <= MUSIC_CACHE_BYTES:
@@ -163,4 +177,4 @@ def decoded_music(path: Path, *, start: float = 0.0, duration: float | None = No
             _music_cache[key] = samples
             while sum(a.nbytes for a in _music_cache.values()) > MUSIC_CACHE_BYTES:
                 _music_cache.popitem(last=False)
-    return samples
+    return samples, key

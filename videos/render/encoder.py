@@ -4,6 +4,7 @@ moov before mdat (+faststart); and JPEG posters."""
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from videos.media.audio import CHANNELS, SAMPLE_RATE, Mixer
+from videos.render import soundtrack
 from videos.render.choices import AAC_CODERS
 from videos.render.yuv import Planes, planes_to_rgb
 
@@ -40,14 +42,25 @@ def encoder_settings() -> dict:
 
 
 class Encoder:
-    """Video frames in order (`encode`), the audio from a Mixer interleaved as the video advances."""
+    """Video frames in order (`encode`), the audio from a Mixer interleaved as the video advances.
+
+    A soundtrack encoded before (same mix, same AAC encoder) is muxed from the soundtrack cache instead of
+    mixed and encoded again; the AAC stream is still set up as usual, so the MP4 carries the encoder's own
+    codec parameters. `soundtrack` tells which: "cached" or "encoded"."""
 
     def __init__(self, path: Path, width: int, height: int, fps: int, mixer: Mixer, *,
-                 preset: str = "veryfast", crf: int = 20, threads: int = 0, aac_coder: str = "fast") -> None:
+                 preset: str = "veryfast", crf: int = 20, threads: int = 0, aac_coder: str = "fast",
+                 cache_soundtrack: bool = True) -> None:
         if aac_coder not in AAC_CODERS:
             raise ValueError(f"unknown AAC coder {aac_coder!r} (one of {', '.join(AAC_CODERS)})")
         self.fps = fps
         self.mixer = mixer
+        self._key = soundtrack.soundtrack_key(mixer, aac_coder=aac_coder, bit_rate=AUDIO_BITRATE,
+                                              frame_size=AAC_FRAME) if cache_soundtrack else None
+        cached = soundtrack.lookup(self._key) if self._key else None
+        self._cached = deque(cached.packets()) if cached is not None else None
+        self._recorded: list[tuple[bytes, int, int, int, bool]] | None = [] if self._key and cached is None else None
+        self.soundtrack = "cached" if cached is not None else "encoded"
         self.container = av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"})
         try:
             video = self.container.add_stream("libx264", rate=fps)
@@ -60,7 +73,9 @@ class Encoder:
             ctx.thread_count = max(0, int(threads))
             ctx.color_primaries = ctx.color_trc = ctx.colorspace = BT709
             ctx.color_range = RANGE_LIMITED
-            video.options = {"preset": preset, "crf": str(crf), "profile": "high"}
+            # sync-lookahead=0: the lookahead runs in x264's frame threads instead of a thread of its own with
+            # its own buffer of frames: the same stream bit for bit, with fewer frames held (README "Speed").
+            video.options = {"preset": preset, "crf": str(crf), "profile": "high", "x264-params": "sync-lookahead=0"}
             audio = self.container.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
             audio.codec_context.bit_rate = AUDIO_BITRATE
             audio.options = {"aac_coder": aac_coder}
@@ -77,7 +92,34 @@ class Encoder:
         frame.time_base = Fraction(1, self.fps)
         self.container.mux(self.video.encode(frame))
         self._frames += 1
-        self._encode_audio_until(self._frames * SAMPLE_RATE // self.fps)
+        self._audio_until(self._frames * SAMPLE_RATE // self.fps)
+
+    def _audio_until(self, sample: int, *, final: bool = False) -> None:
+        if self._cached is not None:
+            self._mux_cached_until(sample, final=final)
+        else:
+            self._encode_audio_until(sample, final=final)
+
+    def _mux_cached_until(self, sample: int, *, final: bool) -> None:
+        """The cached packets whose time has come (all of them when `final`), as the encoder would give them."""
+        assert self._cached is not None
+        while self._cached and (final or self._cached[0][1] < sample):
+            payload, pts, dts, duration, keyframe = self._cached.popleft()
+            packet = av.Packet(payload)
+            packet.pts, packet.dts, packet.duration = pts, dts, duration
+            packet.time_base = Fraction(1, SAMPLE_RATE)
+            packet.is_keyframe = keyframe
+            packet.stream = self.audio
+            self.container.mux(packet)
+
+    def _mux_encoded(self, packets: list[av.Packet]) -> None:
+        if self._recorded is not None:
+            for packet in packets:
+                if packet.time_base != Fraction(1, SAMPLE_RATE):
+                    self._recorded = None  # not in the cache's time base: this one is not kept
+                    break
+                self._recorded.append((bytes(packet), packet.pts, packet.dts, packet.duration, packet.is_keyframe))
+        self.container.mux(packets)
 
     def _encode_audio_until(self, sample: int, *, final: bool = False) -> None:
         sample = min(sample, self.mixer.total)
@@ -88,14 +130,18 @@ class Encoder:
             frame.sample_rate = SAMPLE_RATE
             frame.pts = self._audio_samples
             frame.time_base = Fraction(1, SAMPLE_RATE)
-            self.container.mux(self.audio.encode(frame))
+            self._mux_encoded(self.audio.encode(frame))
             self._audio_samples += count
 
     def finish(self) -> None:
+        """Flush and close; a soundtrack encoded here is kept for the next render (only once all went well)."""
         self.container.mux(self.video.encode(None))
-        self._encode_audio_until(self.mixer.total, final=True)
-        self.container.mux(self.audio.encode(None))
+        self._audio_until(self.mixer.total, final=True)
+        if self._cached is None:
+            self._mux_encoded(self.audio.encode(None))
         self.container.close()
+        if self._key and self._recorded is not None:
+            soundtrack.store(self._key, soundtrack.Soundtrack.of(self._recorded))
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):

@@ -122,7 +122,8 @@ def render_spec(
         encoder = Encoder(temp_video, spec.canvas.width, spec.canvas.height, spec.canvas.fps, mixer,
                           preset=preset, crf=crf, threads=threads, aac_coder=settings["aac_coder"])
         try:
-            stats = _run(compositor, encoder, spec.frame_count, arrangement, report)
+            stats = {**_run(compositor, encoder, spec.frame_count, arrangement, report),
+                     "soundtrack": encoder.soundtrack}  # "cached": the AAC packets of an earlier render
             report(0.99, "finishing")
             encoder.finish()
         except BaseException:

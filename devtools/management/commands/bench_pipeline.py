@@ -16,6 +16,13 @@ pipeline's. `--arrangement compose_thread` measures the default render instead.
 `--processes` runs each worker as a `qcluster` process of its own (one worker each) with its own media and
 work folders, as separate machines would run them, sharing only the database, the broker and (with
 SHOWREEL_S3_BUCKET) object storage; the last line then gives jobs per minute for 1 and 2 such processes.
+The last line also gives the physical limit measured in the same run, `floor_per_min=…` (x264 at one thread
+per core encoding the runs' videos, decoded into memory first, timed just before and just after the 2-worker
+run, as if two such encodes ran at once),
+and `efficiency=…`, videos_per_min over that floor: the machine's speed changes from hour to hour, the ratio
+much less.
+`--timeline` also prints when each job started and ended, its stages, and the CPU time the workers and this
+process (the emulator, and the bench watching the database) used.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ STAGES = ("fetching", "composing", "rendering", "uploading", "attaching", "proce
 class Command(BaseCommand):
     help = "Benchmark the job pipeline with 1 and 2 workers against the Shopify emulator."
 
+
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--jobs", type=int, default=8, help="jobs per run (default 8)")
         parser.add_argument("--duration", type=float, default=6.0, help="video length in seconds (default 6)")
@@ -53,6 +61,8 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=900.0, help="give up on a run after this many seconds")
         parser.add_argument("--processes", action="store_true",
                             help="one qcluster process per worker, each with its own folders (machines, simulated)")
+        parser.add_argument("--timeline", action="store_true",
+                            help="print each job's start, end and stage times, and the CPU time used")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.db.migrations.executor import MigrationExecutor
@@ -70,7 +80,11 @@ class Command(BaseCommand):
         bench = _Bench(self, options)
         try:
             one = bench.run(1)
+            before = bench.floor_seconds(one["jobs"])
             two = bench.run(2)
+            after = bench.floor_seconds(two["jobs"])
+            # measured on each side of the 2-worker run: the machine's speed drifts
+            floor_per_min = options["jobs"] * 60.0 / ((before + after) / 2 / 2)
         finally:
             bench.close()
         overhead = one["wall"] / options["jobs"] - one["render"]
@@ -87,7 +101,37 @@ class Command(BaseCommand):
         self.stdout.write(f"per-job overhead beyond rendering: {overhead:.2f} s (target <= 2 s); "
                           f"2-worker speed-up: {speedup:.2f}x (target >= 1.8); "
                           f"jobs/min: {one['jobs_per_min']:.1f} with 1 {unit}, {two['jobs_per_min']:.1f} with 2; "
-                          f"videos_per_min={two['jobs_per_min']:.1f}")
+                          f"videos_per_min={two['jobs_per_min']:.1f} floor_per_min={floor_per_min:.1f} "
+                          f"efficiency={two['jobs_per_min'] / floor_per_min:.2f}")
+
+
+def _encode_floor_s(video: Path) -> float:
+    import av
+    import numpy as np
+
+    from videos.media.audio import Mixer, seconds_to_samples
+    from videos.render.encoder import Encoder, encoder_settings, video_frame
+
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        frames = [frame.to_ndarray(format="yuv420p") for frame in container.decode(stream)]
+        fps = int(stream.average_rate or 30)
+    height, width = frames[0].shape[0] * 2 // 3, frames[0].shape[1]
+    config = encoder_settings()
+    with tempfile.TemporaryDirectory(prefix="showreel-bench-floor-") as folder:
+        silence = Mixer(seconds_to_samples(len(frames) / fps))
+        started = time.perf_counter()
+        encoder = Encoder(Path(folder) / "floor.mp4", width, height, fps, silence, preset=config["preset"],
+                          crf=config["crf"], threads=1, aac_coder=config["aac_coder"], cache_soundtrack=False)
+        for frame in frames:
+            encoder.encode(video_frame(np.ascontiguousarray(frame)))
+        encoder.finish()
+        return time.perf_counter() - started
+
+
+def _own_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _children_cpu_s() -> float:
@@ -104,6 +148,7 @@ class _Bench:
 
         self.command, self.options = command, options
         self.folders: list[Path] = []  # the simulated machines' own folders (--processes)
+        self.sample_of: dict[str, int] = {}  # product gid -> the sample product it copies
         # A roomy GraphQL budget: Shopify's throttling is its own limit, not the pipeline's overhead.
         self.emulator = ShopifyEmulator(api_key=settings.SHOPIFY_API_KEY, api_secret=settings.SHOPIFY_API_SECRET,
                                         bucket_max=1e6, restore_rate=1e6).start()
@@ -142,6 +187,7 @@ class _Bench:
                     product.media_ids.append(copy.id)
                 shop.products[product.id] = product
                 gids.append(product.gid)
+                self.sample_of[product.gid] = sample.id
         return gids
 
     def _warm(self) -> None:
@@ -185,7 +231,7 @@ class _Bench:
                                    "SHOWREEL_WORK_DIR": str(own / "work")})
         else:
             envs = [env]
-        cpu_before = _children_cpu_s()
+        cpu_before, own_before = _children_cpu_s(), _own_cpu_s()
         clusters = [subprocess.Popen([sys.executable, str(manage), "qcluster"], env=cluster_env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for cluster_env in envs]
         try:
@@ -209,10 +255,43 @@ class _Bench:
         failed = [j for j in jobs if j.status != JobStatus.READY]
         if failed:
             raise CommandError(f"{len(failed)} job(s) failed, e.g. {failed[0].error_code}: {failed[0].error_message}")
-        wall = (max(j.finished_at for j in jobs) - min(j.started_at for j in jobs)).total_seconds()
+        own = _own_cpu_s() - own_before  # the emulator's threads, and this process polling the database
+        began = min(j.started_at for j in jobs)
+        wall = (max(j.finished_at for j in jobs) - began).total_seconds()
         stages = {s: statistics.mean(j.timings.get(s, 0.0) for j in jobs) for s in STAGES}
+        if self.options["timeline"]:
+            self._timeline(jobs, began, cpu, own)
         return {"wall": wall, "render": stages["rendering"], "stages": stages, "cores": cpu / wall,
-                "jobs_per_min": len(jobs) * 60.0 / wall}
+                "jobs_per_min": len(jobs) * 60.0 / wall, "jobs": jobs}
+
+    def floor_seconds(self, jobs: list[Any]) -> float:
+        """The physical limit, measured now: the seconds x264 at one thread (the configured preset and crf)
+        takes to encode these jobs' frames, already decoded in memory, plus an AAC track (silence) of the same
+        length, one after another. Each sample product's video is timed once."""
+        seconds: dict[int, float] = {}
+        for job in jobs:
+            sample = self.sample_of[job.product_id]
+            if sample not in seconds:
+                seconds[sample] = _encode_floor_s(self._stored_video(job.video_file))
+        return sum(seconds[self.sample_of[job.product_id]] for job in jobs)
+
+    def _stored_video(self, name: str) -> Path:
+        from videos.jobs import files
+
+        for folder in self.folders:  # --processes with local folders: the machine's own media folder
+            if (folder / "media" / name).is_file():
+                return folder / "media" / name
+        scratch = Path(tempfile.mkdtemp(prefix="showreel-bench-floor-"))
+        self.folders.append(scratch)  # removed by close()
+        return files.local_copy(name, scratch / "video.mp4")
+
+    def _timeline(self, jobs: list[Any], began: Any, cpu: float, own: float) -> None:
+        write = self.command.stdout.write
+        write(f"  CPU: workers {cpu:.1f} s, this process (emulator) {own:.1f} s")
+        for job in sorted(jobs, key=lambda j: j.started_at):
+            stages = " ".join(f"{s} {job.timings.get(s, 0.0):.2f}" for s in STAGES)
+            write(f"  {(job.started_at - began).total_seconds():6.2f} -> {(job.finished_at - began).total_seconds():6.2f} s: "
+                  f"{stages}")
 
     def close(self) -> None:
         from videos.jobs import files

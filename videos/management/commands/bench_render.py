@@ -12,6 +12,9 @@ The last line printed is exactly: render_s=... floor_s=... ratio=... peak_rss_mb
 checking, photo analysis and composing all count. The floor and the in-process render then use the spec
 the composer makes from those same arguments, so all three encode the same frames. The last line is then:
 whole_s=... floor_s=... whole_ratio=... render_s=... ratio=... peak_rss_mb=...
+The floor always encodes its AAC track; renders (and render_video) mux a soundtrack an earlier render of
+the same music and length encoded (videos/render/soundtrack.py), as a user's or a worker's next render does,
+and each run's line says which they did.
 In both modes peak_rss_mb is the highest peak of any rendering process in any run (not a median). Linux
 counts a child's peak from its parent's size at the fork, so this process stays small: photos are written
 and analysed by children too.
@@ -217,7 +220,7 @@ class Command(BaseCommand):
                 renders.append(result["seconds"])
                 rss.append(result["peak_rss_mb"])
                 line = (f"run {run + 1}: render {result['seconds']:.2f} s (cpu {result['cpu_s']:.2f} s, "
-                        f"{result['peak_rss_mb']:.0f} MB, {result['arrangement']}), floor {floor['seconds']:.2f} s "
+                        f"{result['peak_rss_mb']:.0f} MB, {result['arrangement']}, soundtrack {result['soundtrack']}), floor {floor['seconds']:.2f} s "
                         f"(cpu {floor['cpu_s']:.2f} s)")
                 if whole:
                     command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "render_video",
@@ -269,10 +272,10 @@ class Command(BaseCommand):
             arrangement = options.get("arrangement") or encoder_settings()["arrangement"]
             kwargs = {} if options.get("cv2_threads") is None else {"cv2_threads": options["cv2_threads"]}
             cpu, started = time.process_time(), time.perf_counter()
-            render_spec(spec, workdir / "render.mp4", arrangement=arrangement, **kwargs)
+            details = render_spec(spec, workdir / "render.mp4", arrangement=arrangement, **kwargs).details
             seconds = time.perf_counter() - started
             result = {"seconds": seconds, "cpu_s": time.process_time() - cpu, "peak_rss_mb": peak_rss_mb(),
-                      "arrangement": arrangement}
+                      "arrangement": arrangement, "soundtrack": details.get("soundtrack", "encoded")}
         else:
             result = self._floor(spec, workdir)
         self.stdout.write(json.dumps(result))
@@ -296,7 +299,7 @@ class Command(BaseCommand):
         cpu, started = time.process_time(), time.perf_counter()
         encoder = Encoder(workdir / "floor.mp4", spec.canvas.width, spec.canvas.height, spec.canvas.fps, mixer,
                           preset=config["preset"], crf=config["crf"], threads=config["threads"],
-                          aac_coder=config["aac_coder"])
+                          aac_coder=config["aac_coder"], cache_soundtrack=False)  # the floor encodes its AAC track
         for frame in frames:
             encoder.encode(frame)
         encoder.finish()
