@@ -247,3 +247,37 @@ def test_a_hand_off_whose_process_died_is_published_once_by_the_worker_the_sweep
     job_id, look = dead_watcher.pop()
     assert look(job_id).startswith("skipped")
     assert len(videos_on(shopify_emulator, product)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_leaving_worker_process_waits_a_bounded_time_for_its_handed_off_upload():
+    # Given this process's hand-off reserved, and its publishing ending a moment later on another thread
+    assert waiting.take_publishing()
+    threading.Timer(0.3, waiting.give_back_publishing).start()
+    # When the process leaves, then it waits for that publishing to end
+    started = time.monotonic()
+    assert waiting.wait_for_publishing(timeout_s=5.0)
+    assert 0.25 <= time.monotonic() - started < 5.0
+    # And a publishing that does not end holds it no longer than the bound
+    assert waiting.take_publishing()
+    try:
+        started = time.monotonic()
+        assert not waiting.wait_for_publishing(timeout_s=0.2)
+        assert time.monotonic() - started < 1.0
+    finally:
+        waiting.give_back_publishing()
+    assert waiting.publishing_count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_watcher_that_died_mid_upload_has_its_job_handed_to_the_broker_once(
+        shopify_shop, shopify_emulator, tiny_product, dead_watcher):
+    # Given a handed-off job whose watcher claimed it and then died with the upload half done (its lease
+    # expired, its look long overdue)
+    job = services.create_job(shopify_shop, tiny_product(), FAST)
+    assert run_job_task(str(job.pk)) == HANDED_OFF
+    long_ago = timezone.now() - timedelta(seconds=waiting.overdue_after_s() + 60)
+    VideoJob.objects.filter(pk=job.pk).update(lease_owner="gone:1:watcher", lease_expires_at=long_ago,
+                                              media_check_at=long_ago, status=JobStatus.UPLOADING)
+    # When the sweep runs, then the job goes to the broker once, not once per reason
+    assert sweep()["requeued"] == 1

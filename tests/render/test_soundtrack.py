@@ -35,8 +35,10 @@ def _cached_files(settings) -> list[Path]:
 
 
 def _spec(tmp_path, *, volume=0.5, duration=1.0, audio=True):
-    music = write_wav(tmp_path / "m.wav", seconds=0.6)
-    photo = solid_photo(tmp_path / "p.png", (90, 90, 90))
+    music, photo = tmp_path / "m.wav", tmp_path / "p.png"
+    if not music.exists():  # written once: a file written again is another file to the cache
+        write_wav(music, seconds=0.6)
+        solid_photo(photo, (90, 90, 90))
     beds = [{"source": str(music), "start": 0, "duration": duration, "volume": volume}] if audio else None
     return spec_of([still(photo, duration=duration)], size=SIZE, audio=beds)
 
@@ -67,8 +69,9 @@ def test_a_music_bed_is_encoded_once_and_its_packets_muxed_again(tmp_path, setti
 
 @pytest.mark.parametrize("change", ["volume", "duration", "aac_coder"])
 def test_another_mix_or_encoder_is_another_soundtrack(tmp_path, settings, change):
-    # Given a music bed's soundtrack in the cache
+    # Given a music bed's soundtrack in the cache (the same spec again finds it)
     assert _render(_spec(tmp_path), tmp_path / "a.mp4")[0] == "encoded"
+    assert _render(_spec(tmp_path), tmp_path / "a2.mp4")[0] == "cached"
     # When a render changes its volume, its length or the AAC coder
     if change == "aac_coder":
         settings.VIDEO_AAC_CODER = "twoloop"

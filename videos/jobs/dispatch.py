@@ -107,7 +107,7 @@ def sweep() -> dict[str, int]:
             if lost.filter(pk=pk).update(enqueued_at=now, updated_at=now):
                 requeued.append(pk)
         # Parked jobs that no watcher looked at (its process is gone): a worker's run looks at them instead.
-        unwatched = waiting.overdue()
+        unwatched = waiting.overdue().exclude(pk__in=requeued)  # an expired lease above: handed over once
         for pk in list(unwatched.values_list("pk", flat=True)):
             if unwatched.filter(pk=pk).update(media_check_at=now + timedelta(seconds=waiting.overdue_after_s()),
                                               updated_at=now):

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import heapq
 import logging
+import multiprocessing.util
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -90,7 +92,7 @@ def watch(job_id: Any, look_in_s: float, look: Callable[[str], str]) -> bool:
         if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_watch, name="showreel-media-watcher", daemon=True)
             _thread.start()
-        _lock.notify()
+        _lock.notify_all()
     return True
 
 
@@ -98,7 +100,12 @@ def watch(job_id: Any, look_in_s: float, look: Callable[[str], str]) -> bool:
 # Handed-off jobs this process's watcher has not finished publishing (pending or in progress), under _lock.
 # One at a time: a worker that renders faster than the watcher uploads publishes inline again.
 MAX_PUBLISHING = 1
+# A worker process that is leaving (django-q2 recycling it, or the cluster stopping for a deploy) waits this long
+# for its watcher to finish the upload it was handed, within the grace period platforms give a stopping
+# process; past it the job is the sweep's, as when a process is killed.
+EXIT_WAIT_S = 25.0
 _publishing = 0
+_exit_hook_pid: int | None = None
 
 
 def take_publishing() -> bool:
@@ -111,7 +118,30 @@ def take_publishing() -> bool:
         if _publishing >= MAX_PUBLISHING:
             return False
         _publishing += 1
-        return True
+    _wait_at_exit()
+    return True
+
+
+def _wait_at_exit() -> None:
+    """Once per process: when it leaves, let the watcher finish a hand-off first (multiprocessing runs its
+    finalizers as a django-q2 worker process ends; atexit covers a plain process)."""
+    global _exit_hook_pid
+    if _exit_hook_pid == os.getpid():
+        return
+    _exit_hook_pid = os.getpid()
+    multiprocessing.util.Finalize(None, wait_for_publishing, exitpriority=10)
+
+
+def wait_for_publishing(timeout_s: float = EXIT_WAIT_S) -> bool:
+    """Block until this process has no hand-off pending or in progress (True), or `timeout_s` passed (False)."""
+    deadline = time.monotonic() + timeout_s
+    with _lock:
+        while _publishing:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            _lock.wait(left)
+    return True
 
 
 def publishing_count() -> int:
@@ -124,6 +154,7 @@ def give_back_publishing() -> None:
     global _publishing
     with _lock:
         _publishing = max(0, _publishing - 1)
+        _lock.notify_all()
 
 
 def publish(job_id: Any, look: Callable[[str], str]) -> None:

@@ -14,6 +14,7 @@ import io
 import logging
 import os
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -168,8 +169,16 @@ def _write(folder: Path, key: str, soundtrack: Soundtrack) -> None:
         temp.unlink(missing_ok=True)
 
 
+STALE_PART_S = 3600.0  # a temp file this old was left by a writer that died
+
+
 def _prune(folder: Path) -> None:
-    """Keep the newest files within DISK_FILES and DISK_BYTES."""
+    """Keep the newest files within DISK_FILES and DISK_BYTES; remove temp files dead writers left."""
+    now = time.time()
+    for part in folder.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            if now - part.stat().st_mtime > STALE_PART_S:
+                part.unlink()
     entries = []
     for path in folder.glob("*.npz"):
         with contextlib.suppress(OSError):  # another process may have pruned it already
