@@ -9,12 +9,13 @@ Renders are smaller than full size by default (`--size 0` for 1080 px) so a run 
 
 Both runs do the same work: each job gets a product of its own, new for each run (so no job replaces an
 earlier video), and each render is given one core (x264 with one thread, `--arrangement serial`): the
-configuration a worker per core uses, and the one that keeps the 1-worker run from borrowing the second core
-for its render, which would measure the renderer's own threading (bench_render's subject) rather than the
-pipeline's. `--arrangement compose_thread` measures the default render instead.
+configuration a worker per core uses. The 1-worker run's cluster is kept to one core (its watcher thread,
+which publishes while the worker renders, included), so that it does not borrow the second core, which would
+measure the renderer's own threading (bench_render's subject) rather than the pipeline's.
+`--arrangement compose_thread` measures the default render instead.
 
-`--processes` runs each worker as a `qcluster` process of its own (one worker each) with its own media and
-work folders, as separate machines would run them, sharing only the database, the broker and (with
+`--processes` runs each worker as a `qcluster` process of its own (one worker each, on a core of its own) with
+its own media and work folders, as separate one-core machines would run them, sharing only the database, the broker and (with
 SHOWREEL_S3_BUCKET) object storage; the last line then gives jobs per minute for 1 and 2 such processes.
 The last line also gives the physical limit measured in the same run, `floor_per_min=…` (x264 at one thread
 per core encoding the runs' videos, decoded into memory first, timed just before and just after the 2-worker
@@ -234,6 +235,7 @@ class _Bench:
         cpu_before, own_before = _children_cpu_s(), _own_cpu_s()
         clusters = [subprocess.Popen([sys.executable, str(manage), "qcluster"], env=cluster_env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for cluster_env in envs]
+        self._pin(clusters, workers)
         try:
             deadline = time.monotonic() + self.options["timeout"]
             while batch.jobs.exclude(status__in=TERMINAL).exists():
@@ -263,6 +265,17 @@ class _Bench:
             self._timeline(jobs, began, cpu, own)
         return {"wall": wall, "render": stages["rendering"], "stages": stages, "cores": cpu / wall,
                 "jobs_per_min": len(jobs) * 60.0 / wall, "jobs": jobs}
+
+    @staticmethod
+    def _pin(clusters: list[subprocess.Popen], workers: int) -> None:
+        """One core per worker: a lone worker's cluster (its watcher thread, which publishes while the worker
+        renders, included) is kept to one core, and with --processes each process to a core of its own, as on
+        one-core machines. Set before the cluster forks its workers (it loads Django first); they inherit it."""
+        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []
+        if len(cores) < 2 or (len(clusters) == 1 and workers > 1):
+            return
+        for index, cluster in enumerate(clusters):
+            os.sched_setaffinity(cluster.pid, {cores[index % len(cores)]})
 
     def floor_seconds(self, jobs: list[Any]) -> float:
         """The physical limit, measured now: the seconds x264 at one thread (the configured preset and crf)
