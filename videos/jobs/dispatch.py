@@ -32,14 +32,13 @@ def in_flight(shop_id: int) -> Any:
 
 def videos_this_week(shop_id: int) -> int:
     """Videos this app created (or may be about to create) on the store in the last 7 days. About to: a
-    publishing job not attached yet that is running, handed to the broker, or parked (a worker handed its
-    publishing to a watcher, videos/jobs/waiting.py), though a parked job holds no slot."""
+    publishing job not attached yet that is running or handed to the broker; a parked one counts too (a worker
+    handed its publishing to a watcher, videos/jobs/waiting.py), though it holds no slot."""
     since = timezone.now() - WEEK
     created = VideoJob.objects.filter(shop_id=shop_id, attach_attempted_at__gte=since).count()
     pending = (VideoJob.objects.filter(shop_id=shop_id, publish=True, attach_attempted_at__isnull=True)
-               .exclude(status__in=TERMINAL)
-               .filter(Q(status__in=RUNNING) | Q(enqueued_at__isnull=False) | Q(media_check_at__isnull=False))
-               .count())
+               .exclude(status__in=TERMINAL).filter(Q(status__in=RUNNING) | Q(enqueued_at__isnull=False))
+               .count())  # a parked job's status is one of RUNNING
     return created + pending
 
 

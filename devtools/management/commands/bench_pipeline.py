@@ -110,24 +110,20 @@ def _encode_floor_s(video: Path) -> float:
     import av
     import numpy as np
 
+    from videos.management.commands.bench_render import encode_floor
     from videos.media.audio import Mixer, seconds_to_samples
-    from videos.render.encoder import Encoder, encoder_settings, video_frame
+    from videos.render.encoder import video_frame
 
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        frames = [frame.to_ndarray(format="yuv420p") for frame in container.decode(stream)]
-        fps = int(stream.average_rate or 30)
-    height, width = frames[0].shape[0] * 2 // 3, frames[0].shape[1]
-    config = encoder_settings()
+        frames = [video_frame(np.ascontiguousarray(frame.to_ndarray(format="yuv420p")))
+                  for frame in container.decode(stream)]
+        fps, width, height = int(stream.average_rate or 30), stream.width, stream.height
     with tempfile.TemporaryDirectory(prefix="showreel-bench-floor-") as folder:
         silence = Mixer(seconds_to_samples(len(frames) / fps))
-        started = time.perf_counter()
-        encoder = Encoder(Path(folder) / "floor.mp4", width, height, fps, silence, preset=config["preset"],
-                          crf=config["crf"], threads=1, aac_coder=config["aac_coder"], cache_soundtrack=False)
-        for frame in frames:
-            encoder.encode(video_frame(np.ascontiguousarray(frame)))
-        encoder.finish()
-        return time.perf_counter() - started
+        seconds, _cpu = encode_floor(frames, width, height, fps, silence, Path(folder) / "floor.mp4",
+                                     threads=1)
+    return seconds
 
 
 def _own_cpu_s() -> float:

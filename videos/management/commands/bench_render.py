@@ -37,6 +37,8 @@ import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from videos.media.audio import Mixer
+from videos.render.encoder import Encoder, encoder_settings
 from videos.spec import VideoSpec
 
 PHOTOS = [
@@ -283,7 +285,7 @@ class Command(BaseCommand):
     def _floor(self, spec: VideoSpec, workdir: Path) -> dict:
         from videos.media.probe import validate_spec
         from videos.render.compositor import build_compositor
-        from videos.render.encoder import Encoder, encoder_settings, video_frame
+        from videos.render.encoder import video_frame
         from videos.render.pipeline import build_mixer
 
         paths = validate_spec(spec)
@@ -294,17 +296,24 @@ class Command(BaseCommand):
             compositor.compose(index, buffer, reuse=False)
             frames.append(video_frame(buffer))
         compositor.close()
-        mixer = build_mixer(spec, paths)
-        config = encoder_settings()
-        cpu, started = time.process_time(), time.perf_counter()
-        encoder = Encoder(workdir / "floor.mp4", spec.canvas.width, spec.canvas.height, spec.canvas.fps, mixer,
-                          preset=config["preset"], crf=config["crf"], threads=config["threads"],
-                          aac_coder=config["aac_coder"], cache_soundtrack=False)  # the floor encodes its AAC track
-        for frame in frames:
-            encoder.encode(frame)
-        encoder.finish()
-        return {"seconds": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
-                "peak_rss_mb": peak_rss_mb()}
+        seconds, cpu_s = encode_floor(frames, spec.canvas.width, spec.canvas.height, spec.canvas.fps,
+                                      build_mixer(spec, paths), workdir / "floor.mp4")
+        return {"seconds": seconds, "cpu_s": cpu_s, "peak_rss_mb": peak_rss_mb()}
+
+
+def encode_floor(frames: list, width: int, height: int, fps: int, mixer: Mixer, target: Path,
+                 threads: int | None = None) -> tuple[float, float]:
+    """The floor: the configured x264 (and AAC coder) encoding `frames` (av.VideoFrames, already in memory)
+    and the mixer's track, which it always encodes (no soundtrack cache); wall and CPU seconds."""
+    config = encoder_settings()
+    cpu, started = time.process_time(), time.perf_counter()
+    encoder = Encoder(target, width, height, fps, mixer, preset=config["preset"], crf=config["crf"],
+                      threads=config["threads"] if threads is None else threads, aac_coder=config["aac_coder"],
+                      cache_soundtrack=False)
+    for frame in frames:
+        encoder.encode(frame)
+    encoder.finish()
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def _render_seconds(stdout: str) -> str:
