@@ -80,3 +80,47 @@ def test_matrices_are_float_and_sub_pixel():
     assert 0 < b[0, 0] - a[0, 0] < 0.01  # the scale changes by a fraction per frame
     assert km.max_scale(Motion(kind="zoom_out", strength=0.2)) == pytest.approx(1.2)
     assert km.max_scale(Motion(kind="pan_up", strength=0.2)) == pytest.approx(1.25)
+
+
+def _shown_luma(spec) -> tuple[list[np.ndarray], int]:
+    """The luma of every frame as the render shows it (a frame is drawn only when it differs enough from the
+    last drawn one), and how many were drawn."""
+    from videos.media.probe import validate_spec
+    from videos.render.compositor import build_compositor
+
+    compositor = build_compositor(spec, validate_spec(spec))
+    buffer = np.empty((spec.canvas.height * 3 // 2, spec.canvas.width), np.uint8)
+    shown, drawn = [], 0
+    for index in range(spec.frame_count):
+        if compositor.compose(index, buffer, reuse=index > 0):
+            drawn += 1
+        shown.append(buffer[: spec.canvas.height].copy())
+    compositor.close()
+    return shown, drawn
+
+
+def test_a_slow_zoom_draws_a_frame_only_once_the_picture_has_moved_a_quarter_pixel(tmp_path):
+    # Given a zoom so slow that the picture moves a few hundredths of a pixel per frame
+    spec = _photo_spec(tmp_path, {"kind": "zoom_in", "strength": 0.02, "easing": "linear", "focus": "center"},
+                       seconds=3.0)
+    exact = composed_luma(spec)
+    # When the render composes it
+    shown, drawn = _shown_luma(spec)
+    # Then most frames repeat the last drawn one
+    assert drawn < spec.frame_count / 3
+    # and a repeated frame is never as far off as a frame shown a whole pixel late: the corner of the
+    # picture moves 0.02 x 128 px x sqrt(2) over the 90 frames, so one frame's step is about 0.04 px
+    one_pixel = np.abs(exact[0][:, 1:].astype(np.int16) - exact[0][:, :-1]).mean()
+    worst = max(np.abs(s.astype(np.int16) - e).mean() for s, e in zip(shown, exact, strict=True))
+    assert 0 < worst < 0.3 * one_pixel
+    # and the zoom still reaches its end: the last frame is within a quarter pixel of the exact one
+    assert _scale_and_centre(shown[-1])[0] == pytest.approx(_scale_and_centre(exact[-1])[0], rel=0.005)
+
+
+def test_a_zoom_at_the_usual_speed_draws_every_frame(tmp_path):
+    spec = _photo_spec(tmp_path, {"kind": "zoom_in", "strength": 0.2, "easing": "linear", "focus": "center"})
+
+    shown, drawn = _shown_luma(spec)
+
+    assert drawn == spec.frame_count
+    assert all(np.array_equal(s, e) for s, e in zip(shown, composed_luma(spec), strict=True))

@@ -209,3 +209,18 @@ def test_a_large_photo_is_prepared_before_the_first_frame_is_encoded(tmp_path):
         assert shot.plate.source is not None
     finally:
         compositor.close()
+
+
+def test_a_render_kept_to_one_core_is_serial_with_one_x264_thread_whatever_the_settings(tmp_path, settings):
+    from videos.backends.local import LocalBackend
+    from videos.spec import VideoSpec
+
+    settings.VIDEO_X264_THREADS, settings.VIDEO_RENDER_ARRANGEMENT = 0, "compose_thread"
+    spec = VideoSpec.from_dict(spec_of([still(product_photo(tmp_path / "p.png"), duration=0.5)], size=(128, 128)))
+
+    kept = LocalBackend().render(spec, tmp_path / "one.mp4", cores=1)
+    free = LocalBackend().render(spec, tmp_path / "any.mp4")
+
+    assert (kept.details["arrangement"], kept.details["x264_threads"]) == ("serial", 1)
+    assert (free.details["arrangement"], free.details["x264_threads"]) == ("compose_thread", 0)
+    assert kept.duration_s == free.duration_s == 0.5

@@ -46,8 +46,11 @@ class RenderBackend(Protocol):
         *,
         poster: Path | None = None,
         progress: ProgressCallback | None = None,
+        cores: int | None = None,
     ) -> RenderResult:
         """Render `spec` to an MP4 at `output` (and a JPG poster at `poster` when given).
 
-        Either the complete file is at `output` afterwards or nothing is: no partial files."""
+        Either the complete file is at `output` afterwards or nothing is: no partial files.
+        `cores`: how many of this machine's cores the render should keep to; None: as configured. A backend
+        that renders elsewhere ignores it."""
         ...

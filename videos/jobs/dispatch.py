@@ -30,6 +30,12 @@ def in_flight(shop_id: int) -> Any:
             .filter(Q(status__in=RUNNING) | Q(enqueued_at__isnull=False)).filter(media_check_at__isnull=True))
 
 
+def jobs_waiting() -> bool:
+    """Whether any job, of any shop, is waiting to start (in the broker or in its shop's line): a worker's
+    cores will not stay idle for long."""
+    return VideoJob.objects.filter(status=JobStatus.QUEUED).exists()
+
+
 def videos_this_week(shop_id: int) -> int:
     """Videos this app created (or may be about to create) on the store in the last 7 days. About to: a
     publishing job not attached yet that is running or handed to the broker; a parked one counts too (a worker

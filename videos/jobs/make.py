@@ -3,6 +3,7 @@ instruction) and rendering it with the selected backend into storage (MP4 + post
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,14 @@ from videos.backends import get_backend
 from videos.composer import BrandSettings, ComposeOptions, Product, ProductImage, ProductVideo, compose
 from videos.composer.brand import options_from_dict
 from videos.composer.instructions import apply, interpret
-from videos.jobs import faults, files
+from videos.jobs import dispatch, faults, files
 from videos.jobs.context import StageContext
 from videos.jobs.models import ShopSettings, VideoJob
 from videos.music.library import bed_name
 from videos.render.still import shrink
 from videos.spec import VideoSpec
+
+log = logging.getLogger(__name__)
 
 
 def effective_options(job: VideoJob) -> ComposeOptions:
@@ -90,13 +93,25 @@ def compose_stage(ctx: StageContext) -> None:
     ctx.save(spec=spec.to_dict())
 
 
+def render_cores() -> int | None:
+    """One core while other jobs wait to start: with a worker per core, each render on a core of its own costs
+    the least CPU. None (the configured threads) when none wait: the renders still running at the end of a
+    batch then use the cores of the workers that have run out of jobs."""
+    if settings.SHOWREEL_WORKER_CORES == "auto" and dispatch.jobs_waiting():
+        return 1
+    return None
+
+
 def render_stage(ctx: StageContext) -> None:
     job = ctx.job
     spec = VideoSpec.from_dict(job.spec)
     backend = get_backend(job.backend)
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     video, poster = ctx.work_dir / "video.mp4", ctx.work_dir / "poster.jpg"
-    result = backend.render(spec, video, poster=poster, progress=lambda fraction, _stage: ctx.progress(fraction))
+    result = backend.render(spec, video, poster=poster, progress=lambda fraction, _stage: ctx.progress(fraction),
+                            cores=render_cores())
+    log.info("jobs: %s rendered in %.1f s (%s, x264 threads %s)", job.pk, result.render_s,
+             result.details.get("arrangement", job.backend), result.details.get("x264_threads", "-"))
     video_name = files.store(video, files.job_file_name(job, "video.mp4"))
     poster_name = files.store(poster, files.job_file_name(job, "poster.jpg")) if poster.is_file() else ""
     faults.point("rendering")

@@ -3,7 +3,9 @@
 Each photo becomes a plate once (plates.py); a frame is then one `cv2.warpAffine` per plane of the showing
 shot with its float Ken Burns matrix, two shots blended only during a transition, and the text / logo
 layers blended over their bounding boxes only. A frame identical to the previous one (no motion, no
-animation) is not recomposed: `compose` returns the previous frame.
+animation) is not recomposed: `compose` returns the previous frame. Nor is one whose only change is a slow
+camera that has moved the picture less than HOLD_PX anywhere on screen since the frame last drawn: the shown
+frame is then never more than that off, and x264 encodes a repeated frame for a fraction of a new one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from videos.render.yuv import Planes, color_to_yuv, frame_views, parse_color, rg
 from videos.spec import ClipSegment, ImageSegment, OverlaySegment, TextSegment, VideoSpec
 
 _EPS = 1e-6
+# Screen pixels. A quarter pixel is below what bilinear sampling and the encoder already blur, yet a slow
+# zoom (a few percent over a long shot) then draws one frame in several.
+HOLD_PX = 0.25
 
 
 class Picture(NamedTuple):
@@ -65,9 +70,8 @@ class PhotoShot:
             focus = km.focus_point(motion, plate.product_center, plate.to_canvas, self.canvas)
             self.camera = km.camera(motion, focus, self.canvas, self.segment.duration)
         matrix = self.camera(t)
-        key = (self.index,) if self.static else (self.index, matrix.tobytes())
-        plate = self.plate
-        return Picture(plate.source, plate.scale, matrix, key, plate.content, plate.margin_yuv)
+        plate = self.plate  # the camera's matrix is compared apart from the key (see HOLD_PX)
+        return Picture(plate.source, plate.scale, matrix, (self.index,), plate.content, plate.margin_yuv)
 
 
 class ClipShot:
@@ -108,6 +112,7 @@ class Compositor:
         self._scratch = np.empty((self.height * 3 // 2, self.width), np.uint8)
         self._warper = Warper(self.width, self.height)
         self._last_key: tuple | None = None
+        self._last_matrices: tuple[np.ndarray, ...] = ()
 
     @property
     def canvas(self) -> tuple[int, int]:
@@ -143,12 +148,26 @@ class Compositor:
             None if state is None else (state.outgoing.tobytes(), state.incoming.tobytes(), state.alpha),
             tuple(layer_states),
         )
-        if reuse and key == self._last_key:
+        matrices = tuple(pic.matrix for _shot, pic in pictures)
+        if reuse and key == self._last_key and self._moved_less_than(HOLD_PX, matrices):
             return False
         self._last_key = key if reuse else None
+        self._last_matrices = matrices
         self._draw_video(out, pictures, state)
         for number, (opacity, dy, scale) in layer_states:
             blend(out, self.layers[number].layer, opacity, 0.0, dy, scale)
+        return True
+
+    def _moved_less_than(self, pixels: float, matrices: tuple[np.ndarray, ...]) -> bool:
+        """Whether every picture lies less than `pixels` from where the last drawn frame showed it, all over
+        the screen (an affine change moves a rectangle's points most at its corners)."""
+        corners = np.array([[0.0, 0.0, 1.0], [self.width, 0.0, 1.0], [0.0, self.height, 1.0],
+                            [self.width, self.height, 1.0]]).T
+        for new, old in zip(matrices, self._last_matrices, strict=True):
+            if new is not old and not np.array_equal(new, old):
+                moved = km.compose(new, km.invert(old)) @ corners - corners[:2]
+                if np.hypot(moved[0], moved[1]).max() >= pixels:
+                    return False
         return True
 
     def _draw_video(self, out: Planes, pictures: list, state) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -37,6 +38,16 @@ class Layer:
     @property
     def center(self) -> tuple[float, float]:
         return self.x0 + self.width / 2, self.y0 + self.height / 2
+
+    @cached_property
+    def fixed(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """(255 x value x alpha, 255 x (1 - alpha)), both uint16, for Y, U and V: a layer shown in place at
+        full opacity (most frames) blends in integers, within one level of `_blend_at` and several times faster."""
+        def pair(premul: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return (np.clip(premul * 255.0 + 0.5, 0, 65025).astype(np.uint16),
+                    np.clip((1.0 - alpha) * 255.0 + 0.5, 0, 255).astype(np.uint16))
+
+        return pair(self.ya, self.a), pair(self.ua, self.ac), pair(self.va, self.ac)
 
 
 def rgba_to_layer(rgba: np.ndarray, center: tuple[float, float], canvas: tuple[int, int]) -> Layer:
@@ -86,6 +97,10 @@ def blend(frame: Planes, layer: Layer, opacity: float = 1.0, dx: float = 0.0, dy
     its centre by `scale`."""
     if opacity <= 0.0 or scale <= 0.01:
         return
+    if dx == 0.0 and dy == 0.0 and scale == 1.0 and opacity >= 1.0:
+        for plane, (value, clear), sub in zip((frame.y, frame.u, frame.v), layer.fixed, (1, 2, 2), strict=True):
+            _blend_fixed(plane, value, clear, layer.x0 // sub, layer.y0 // sub)
+        return
     if dx == 0.0 and dy == 0.0 and scale == 1.0:
         _blend_at(frame.y, layer.ya, layer.a, layer.x0, layer.y0, opacity)
         _blend_at(frame.u, layer.ua, layer.ac, layer.x0 // 2, layer.y0 // 2, opacity)
@@ -117,6 +132,18 @@ def blend(frame: Planes, layer: Layer, opacity: float = 1.0, dx: float = 0.0, dy
     ac = warp(layer.ac, chroma_map, half)
     _blend_at(frame.u, warp(layer.ua, chroma_map, half), ac, rx0 // 2, ry0 // 2, opacity)
     _blend_at(frame.v, warp(layer.va, chroma_map, half), ac, rx0 // 2, ry0 // 2, opacity)
+
+
+def _blend_fixed(plane: np.ndarray, value: np.ndarray, clear: np.ndarray, x0: int, y0: int) -> None:
+    """plane = (plane x clear + value) / 255, rounded: `_blend_at` at full opacity in integers."""
+    h, w = min(clear.shape[0], plane.shape[0] - y0), min(clear.shape[1], plane.shape[1] - x0)
+    if h <= 0 or w <= 0:
+        return
+    region = plane[y0 : y0 + h, x0 : x0 + w]
+    mixed = region.astype(np.uint16)  # uint16 x uint16 has a SIMD path in OpenCV; uint8 x uint8 -> uint16 has not
+    cv2.multiply(mixed, clear[:h, :w], dst=mixed)
+    cv2.add(mixed, value[:h, :w], dst=mixed)
+    cv2.convertScaleAbs(mixed, dst=region, alpha=1 / 255)
 
 
 def _blend_at(plane: np.ndarray, premul: np.ndarray, alpha: np.ndarray, x0: int, y0: int, opacity: float) -> None:

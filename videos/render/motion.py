@@ -63,6 +63,12 @@ def translate(dx: float, dy: float) -> Matrix:
     return np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]])
 
 
+def invert(matrix: Matrix) -> Matrix:
+    """The inverse affine map."""
+    linear = np.linalg.inv(matrix[:, :2])
+    return np.hstack([linear, -linear @ matrix[:, 2:]])
+
+
 def compose(outer: Matrix, inner: Matrix) -> Matrix:
     """outer after inner."""
     return outer[:, :2] @ inner + np.hstack([np.zeros((2, 2)), outer[:, 2:]])

@@ -92,12 +92,17 @@ def render_spec(
     crf: int | None = None,
     threads: int | None = None,
     cv2_threads: int | None = 1,
+    cores: int | None = None,
 ) -> RenderResult:
+    """cores=1: one x264 thread composing in the same thread (`serial`), whatever the settings say, for a
+    worker whose machine has other jobs to run; explicit `arrangement` / `threads` still win."""
     started = time.perf_counter()
     output = Path(output)
     poster = Path(poster) if poster is not None else None
     report = progress or (lambda fraction, stage: None)
     settings = encoder_settings()
+    if cores == 1:
+        settings |= {"arrangement": "serial", "threads": 1}
     arrangement = arrangement or settings["arrangement"]
     if arrangement not in ARRANGEMENTS:
         raise ValueError(f"unknown arrangement {arrangement!r}")

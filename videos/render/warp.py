@@ -90,8 +90,8 @@ class Warper:
         scratch_uv = self._uv[cy0:cy1, cx0:cx1]
         cv2.warpAffine(source.uv, chroma, (cx1 - cx0, cy1 - cy0), dst=scratch_uv, flags=_FLAGS,
                        borderMode=cv2.BORDER_REPLICATE)
-        np.copyto(dst.u[cy0:cy1, cx0:cx1], scratch_uv[..., 0])
-        np.copyto(dst.v[cy0:cy1, cx0:cx1], scratch_uv[..., 1])
+        # into the frame's planes in place (views): half the time of two strided numpy copies
+        cv2.mixChannels([scratch_uv], [dst.u[cy0:cy1, cx0:cx1], dst.v[cy0:cy1, cx0:cx1]], [0, 0, 1, 1])
 
 
 def fill(out: Planes, yuv: tuple[int, int, int]) -> None:

@@ -8,19 +8,20 @@ shop, its jobs and files) is removed at the end.
 Renders are smaller than full size by default (`--size 0` for 1080 px) so a run takes a minute or two.
 
 Both runs do the same work: each job gets a product of its own, new for each run (so no job replaces an
-earlier video), and each render is given one core (x264 with one thread, `--arrangement serial`): the
-configuration a worker per core uses. The 1-worker run's cluster is kept to one core (its watcher thread,
-which publishes while the worker renders, included), so that it does not borrow the second core, which would
-measure the renderer's own threading (bench_render's subject) rather than the pipeline's.
-`--arrangement compose_thread` measures the default render instead.
+earlier video), and the workers render as they do in production (SHOWREEL_WORKER_CORES=auto): on one core
+(x264 with one thread, `serial`) while other jobs wait to start, with the configured threads once none do, so
+the batch's last renders use the cores of the workers that ran out of jobs. The 1-worker run's cluster is kept
+to one core (its watcher thread, which publishes while the worker renders, included), so that it does not
+borrow the second core, which would measure the renderer's own threading (bench_render's subject) rather than
+the pipeline's. `--arrangement serial` (or another) gives every render that arrangement and one x264 thread
+instead, whatever is waiting.
 
 `--processes` runs each worker as a `qcluster` process of its own (one worker each, on a core of its own) with
 its own media and work folders, as separate one-core machines would run them, sharing only the database, the broker and (with
 SHOWREEL_S3_BUCKET) object storage; the last line then gives jobs per minute for 1 and 2 such processes.
 The last line also gives the physical limit measured in the same run, `floor_per_min=…` (x264 at one thread
-per core encoding the runs' videos, decoded into memory first, timed just before and just after the 2-worker
-run, as if two such encodes ran at once),
-and `efficiency=…`, videos_per_min over that floor: the machine's speed changes from hour to hour, the ratio
+per core encoding the runs' videos, decoded into memory first, on both cores at once, timed just before and
+just after the 2-worker run), and `efficiency=…`, videos_per_min over that floor: the machine's speed changes from hour to hour, the ratio
 much less.
 `--timeline` also prints when each job started and ended, its stages, and the CPU time the workers and this
 process (the emulator, and the bench watching the database) used.
@@ -28,6 +29,8 @@ process (the emulator, and the bench watching the database) used.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import resource
 import shutil
@@ -57,15 +60,20 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=float, default=6.0, help="video length in seconds (default 6)")
         parser.add_argument("--size", type=int, default=540, help="render size, longest side in px; 0 = full (default 540)")
         parser.add_argument("--music", default="auto", help="music choice for every job (default auto)")
-        parser.add_argument("--arrangement", default="serial",
-                            help="render arrangement in both runs (default serial: one core per job)")
+        parser.add_argument("--arrangement", default=None,
+                            help="every render with this arrangement and one x264 thread (default: as workers "
+                                 "choose, one core while other jobs wait)")
         parser.add_argument("--timeout", type=float, default=900.0, help="give up on a run after this many seconds")
         parser.add_argument("--processes", action="store_true",
                             help="one qcluster process per worker, each with its own folders (machines, simulated)")
+        parser.add_argument("--floor-of", nargs="+", type=Path, help=argparse.SUPPRESS)  # internal: a floor process
         parser.add_argument("--timeline", action="store_true",
                             help="print each job's start, end and stage times, and the CPU time used")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["floor_of"]:
+            _floor_process(options["floor_of"])
+            return
         from django.db.migrations.executor import MigrationExecutor
 
         if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
@@ -76,7 +84,7 @@ class Command(BaseCommand):
             raise CommandError("--jobs must be at least 2")
         from videos.render.choices import ARRANGEMENTS
 
-        if options["arrangement"] not in ARRANGEMENTS:
+        if options["arrangement"] is not None and options["arrangement"] not in ARRANGEMENTS:
             raise CommandError(f"--arrangement must be one of {', '.join(ARRANGEMENTS)}")
         bench = _Bench(self, options)
         try:
@@ -96,7 +104,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{workers} {unit}: {options['jobs']} jobs in {result['wall']:.1f} s, {result['cores']:.2f} "
                               f"cores busy on average (of {os.cpu_count()}); mean s per stage: {stages}")
         storage = "S3-compatible" if settings.SHOWREEL_S3_BUCKET else "local folders"
-        self.stdout.write(f"renders: {options['arrangement']}, x264 1 thread, {options['size'] or 'full'} px, "
+        renders = (f"{options['arrangement']}, x264 1 thread" if options["arrangement"]
+                   else "one core while jobs wait, else as configured")
+        self.stdout.write(f"renders: {renders}, {options['size'] or 'full'} px, "
                           f"{options['duration']:g} s; broker: {'Redis' if settings.REDIS_URL else 'ORM'}, "
                           f"database: {connection.vendor}, files: {storage}")
         self.stdout.write(f"per-job overhead beyond rendering: {overhead:.2f} s (target <= 2 s); "
@@ -106,7 +116,9 @@ class Command(BaseCommand):
                           f"efficiency={two['jobs_per_min'] / floor_per_min:.2f}")
 
 
-def _encode_floor_s(video: Path) -> float:
+def _floor_process(videos: list[Path]) -> None:
+    """A floor process (`--floor-of`): for each video, decode it into memory, say `ready`, wait for a line on
+    stdin, then time the floor encode and print its seconds, so that the processes encode side by side."""
     import av
     import numpy as np
 
@@ -114,16 +126,62 @@ def _encode_floor_s(video: Path) -> float:
     from videos.media.audio import Mixer, seconds_to_samples
     from videos.render.encoder import video_frame
 
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        frames = [video_frame(np.ascontiguousarray(frame.to_ndarray(format="yuv420p")))
-                  for frame in container.decode(stream)]
-        fps, width, height = int(stream.average_rate or 30), stream.width, stream.height
-    with tempfile.TemporaryDirectory(prefix="showreel-bench-floor-") as folder:
-        silence = Mixer(seconds_to_samples(len(frames) / fps))
-        seconds, _cpu = encode_floor(frames, width, height, fps, silence, Path(folder) / "floor.mp4",
-                                     threads=1)
-    return seconds
+    for video in videos:
+        with av.open(str(video)) as container:
+            stream = container.streams.video[0]
+            frames = [video_frame(np.ascontiguousarray(frame.to_ndarray(format="yuv420p")))
+                      for frame in container.decode(stream)]
+            fps, width, height = int(stream.average_rate or 30), stream.width, stream.height
+        print("ready", flush=True)
+        sys.stdin.readline()
+        with tempfile.TemporaryDirectory(prefix="showreel-bench-floor-") as folder:
+            silence = Mixer(seconds_to_samples(len(frames) / fps))
+            seconds, _cpu = encode_floor(frames, width, height, fps, silence, Path(folder) / "floor.mp4",
+                                         threads=1)
+        del frames
+        print(json.dumps(seconds), flush=True)
+
+
+def _floor_side_by_side(videos: list[Path], processes: int) -> list[float]:
+    """Each video's floor encode, run in `processes` processes at once (each on a core of its own, as workers
+    render): the mean seconds per video."""
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []
+    children = [subprocess.Popen([sys.executable, str(manage), "bench_pipeline", "--floor-of", *map(str, videos)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                for _ in range(processes)]
+    try:
+        for index, child in enumerate(children):
+            if len(cores) >= processes:
+                os.sched_setaffinity(child.pid, {cores[index]})
+        seconds = []
+        for _video in videos:
+            for child in children:  # every process has its frames in memory before any starts encoding
+                _said(child, lambda line: line if line == "ready" else None)
+            for child in children:
+                child.stdin.write("go\n")
+                child.stdin.flush()
+            seconds.append(statistics.mean(_said(child, _seconds) for child in children))
+        return seconds
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+
+
+def _said(child: subprocess.Popen, parse: Any) -> Any:
+    """The first line of the child's output that `parse` accepts (anything else it prints is skipped)."""
+    for line in child.stdout:
+        if (value := parse(line.strip())) is not None:
+            return value
+    raise CommandError("a floor process stopped before it finished")
+
+
+def _seconds(line: str) -> float | None:
+    try:
+        return float(line)
+    except ValueError:
+        return None
 
 
 def _own_cpu_s() -> float:
@@ -216,7 +274,8 @@ class _Bench:
                                                                  "music": self.options["music"]})
         env = {**os.environ, "Q_CLUSTER_NAME": queue, "Q_WORKERS": str(workers), "SHOWREEL_JOBS_PER_SHOP": str(workers),
                "SHOPIFY_ADMIN_BASE": self.emulator.base_url, "SHOWREEL_RENDER_MAX_SIDE": str(self.options["size"]),
-               "VIDEO_X264_THREADS": "1", "VIDEO_RENDER_ARRANGEMENT": self.options["arrangement"],
+               **({"VIDEO_X264_THREADS": "1", "VIDEO_RENDER_ARRANGEMENT": self.options["arrangement"],
+                   "SHOWREEL_WORKER_CORES": "configured"} if self.options["arrangement"] else {}),
                "LOG_LEVEL": "WARNING"}
         manage = Path(settings.BASE_DIR) / "manage.py"
         if self.options["processes"]:  # a machine each: one worker, folders of its own
@@ -275,14 +334,17 @@ class _Bench:
 
     def floor_seconds(self, jobs: list[Any]) -> float:
         """The physical limit, measured now: the seconds x264 at one thread (the configured preset and crf)
-        takes to encode these jobs' frames, already decoded in memory, plus an AAC track (silence) of the same
-        length, one after another. Each sample product's video is timed once."""
-        seconds: dict[int, float] = {}
+        takes on one core to encode these jobs' frames, already decoded in memory, plus an AAC track (silence)
+        of the same length, with both cores encoding at once (a process on each), as two workers do: two such
+        encodes side by side each take longer than one alone (shared caches and memory), so timing them one
+        after another would overstate what two cores can do. Each sample product's video is timed once."""
+        videos: dict[int, Path] = {}
         for job in jobs:
             sample = self.sample_of[job.product_id]
-            if sample not in seconds:
-                seconds[sample] = _encode_floor_s(self._stored_video(job.video_file))
-        return sum(seconds[self.sample_of[job.product_id]] for job in jobs)
+            if sample not in videos:
+                videos[sample] = self._stored_video(job.video_file)
+        timed = dict(zip(videos, _floor_side_by_side(list(videos.values()), 2), strict=True))
+        return sum(timed[self.sample_of[job.product_id]] for job in jobs)
 
     def _stored_video(self, name: str) -> Path:
         from videos.jobs import files

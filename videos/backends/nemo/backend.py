@@ -79,6 +79,7 @@ class NemoBackend:
         *,
         poster: Path | None = None,
         progress: ProgressCallback | None = None,
+        cores: int | None = None,  # renders in the cloud: this machine's cores are not used
     ) -> RenderResult:
         started = time.monotonic()
         report = _forward_only(progress)
