@@ -1,16 +1,19 @@
-"""How many cores a worker's render uses: one while other jobs wait to start (a worker per core keeps to its
-own), the configured threads once none wait (the end of a batch uses the cores idle workers left)."""
+"""How many cores a worker's render uses: one while every core of the machine has a job and more wait (a
+worker per core keeps to its own), the configured threads otherwise (an idle core, as at the end of a batch,
+goes to the renders still running)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.jobs.fixtures import videos_on
-from videos.jobs import services
+from videos.jobs import lease, make, services
 from videos.jobs.make import render_cores
-from videos.jobs.models import JobStatus
+from videos.jobs.models import JobStatus, VideoJob
 from videos.jobs.pipeline import run_job
 
 pytestmark = pytest.mark.django_db
@@ -26,26 +29,58 @@ def configured(settings):  # noqa: ANN001, ANN201
     return settings
 
 
+def cores(monkeypatch, count: int) -> None:  # noqa: ANN001
+    monkeypatch.setattr(make, "usable_cores", lambda: count)
+
+
+def rendering_here(shop, product: str) -> VideoJob:  # noqa: ANN001
+    """A job another worker of this machine is rendering."""
+    job = services.create_job(shop, product, FAST)
+    VideoJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RENDERING, lease_owner=f"{lease.host_name()}:1:other",
+        lease_expires_at=timezone.now() + timedelta(seconds=60))
+    return job
+
+
 def rendered_with(caplog: pytest.LogCaptureFixture, job_id: object) -> str:
     [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"jobs: {job_id} rendered")]
     return line.rsplit("(", 1)[1].rstrip(")")
 
 
-def test_a_render_keeps_to_one_core_while_another_job_waits(configured, shopify_shop, shopify_emulator, tiny_product,
-                                                             caplog):  # noqa: ANN001
+def test_a_render_keeps_to_one_core_while_all_are_busy_and_another_job_waits(
+        configured, monkeypatch, shopify_shop, shopify_emulator, tiny_product, caplog):  # noqa: ANN001
+    # Given two cores, one of them rendering another job, and a job waiting
+    cores(monkeypatch, 2)
+    rendering_here(shopify_shop, tiny_product())
     first = services.create_job(shopify_shop, tiny_product(), FAST)
-    second = services.create_job(shopify_shop, tiny_product(), FAST)
+    waiting = services.create_job(shopify_shop, tiny_product(), FAST)
+    caplog.set_level(logging.INFO, logger="videos.jobs.make")
+    # When the first one runs
+    assert run_job(first.pk) == JobStatus.READY
+    # Then it rendered on one core, and the waiting job still waits
+    assert rendered_with(caplog, first.pk) == "serial, x264 threads 1"
+    waiting.refresh_from_db()
+    assert waiting.status == JobStatus.QUEUED
+
+
+def test_a_render_uses_the_configured_threads_while_a_core_is_idle(
+        configured, monkeypatch, shopify_shop, shopify_emulator, tiny_product, caplog):  # noqa: ANN001
+    # Given four cores and two jobs at work (a shop's cap of 2 keeps the others in its line)
+    cores(monkeypatch, 4)
+    rendering_here(shopify_shop, tiny_product())
+    job = services.create_job(shopify_shop, tiny_product(), FAST)
+    services.create_job(shopify_shop, tiny_product(), FAST)
     caplog.set_level(logging.INFO, logger="videos.jobs.make")
 
-    assert run_job(first.pk) == JobStatus.READY
+    assert run_job(job.pk) == JobStatus.READY
 
-    assert rendered_with(caplog, first.pk) == "serial, x264 threads 1"
-    second.refresh_from_db()
-    assert second.status == JobStatus.QUEUED
+    assert rendered_with(caplog, job.pk) == "compose_thread, x264 threads 0"
 
 
-def test_the_last_job_waiting_renders_with_the_configured_threads(configured, shopify_shop, shopify_emulator,
-                                                                  tiny_product, caplog):  # noqa: ANN001
+def test_the_last_job_renders_with_the_configured_threads(configured, monkeypatch, shopify_shop, shopify_emulator,
+                                                          tiny_product, caplog):  # noqa: ANN001
+    # Given one core, busy with this job, and nothing waiting
+    cores(monkeypatch, 1)
     product = tiny_product()
     job = services.create_job(shopify_shop, product, FAST)
     caplog.set_level(logging.INFO, logger="videos.jobs.make")
@@ -56,7 +91,9 @@ def test_the_last_job_waiting_renders_with_the_configured_threads(configured, sh
     assert len(videos_on(shopify_emulator, product)) == 1
 
 
-def test_configured_keeps_the_settings_whatever_waits(configured, shopify_shop, tiny_product):  # noqa: ANN001
+def test_configured_keeps_the_settings_whatever_waits(configured, monkeypatch, shopify_shop, tiny_product):  # noqa: ANN001
+    cores(monkeypatch, 1)
+    rendering_here(shopify_shop, tiny_product())
     services.create_job(shopify_shop, tiny_product(), FAST)
     assert render_cores() == 1
 
@@ -65,11 +102,17 @@ def test_configured_keeps_the_settings_whatever_waits(configured, shopify_shop, 
     assert render_cores() is None
 
 
-def test_finished_jobs_do_not_count_as_waiting(configured, shopify_shop, tiny_product):  # noqa: ANN001
-    job = services.create_job(shopify_shop, tiny_product(), FAST)
+def test_finished_jobs_do_not_wait_and_expired_leases_do_not_work(configured, monkeypatch, shopify_shop,
+                                                                  tiny_product):  # noqa: ANN001
+    cores(monkeypatch, 1)
+    working = rendering_here(shopify_shop, tiny_product())
+    queued = services.create_job(shopify_shop, tiny_product(), FAST)
     assert render_cores() == 1
 
-    job.status = JobStatus.CANCELLED
-    job.save(update_fields=["status"])
+    VideoJob.objects.filter(pk=queued.pk).update(status=JobStatus.CANCELLED)
+    assert render_cores() is None
 
+    queued = services.create_job(shopify_shop, tiny_product(), FAST)
+    assert render_cores() == 1
+    VideoJob.objects.filter(pk=working.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     assert render_cores() is None

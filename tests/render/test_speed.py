@@ -213,10 +213,9 @@ def test_a_large_photo_is_prepared_before_the_first_frame_is_encoded(tmp_path):
 
 def test_a_render_kept_to_one_core_is_serial_with_one_x264_thread_whatever_the_settings(tmp_path, settings):
     from videos.backends.local import LocalBackend
-    from videos.spec import VideoSpec
 
     settings.VIDEO_X264_THREADS, settings.VIDEO_RENDER_ARRANGEMENT = 0, "compose_thread"
-    spec = VideoSpec.from_dict(spec_of([still(product_photo(tmp_path / "p.png"), duration=0.5)], size=(128, 128)))
+    spec = spec_of([still(product_photo(tmp_path / "p.png"), duration=0.5)], size=(128, 128))
 
     kept = LocalBackend().render(spec, tmp_path / "one.mp4", cores=1)
     free = LocalBackend().render(spec, tmp_path / "any.mp4")

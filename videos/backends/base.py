@@ -51,6 +51,6 @@ class RenderBackend(Protocol):
         """Render `spec` to an MP4 at `output` (and a JPG poster at `poster` when given).
 
         Either the complete file is at `output` afterwards or nothing is: no partial files.
-        `cores`: how many of this machine's cores the render should keep to; None: as configured. A backend
-        that renders elsewhere ignores it."""
+        `cores`: 1 keeps the render to one of this machine's cores; None renders as configured. A backend that
+        renders elsewhere ignores it."""
         ...

@@ -28,14 +28,23 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from videos.jobs.errors import JobCancelled, LeaseLost
-from videos.jobs.models import TERMINAL, VideoJob
+from videos.jobs.models import TERMINAL, JobStatus, VideoJob
 
 log = logging.getLogger(__name__)
+
+WORKING = (JobStatus.FETCHING, JobStatus.COMPOSING, JobStatus.RENDERING)
 
 
 def host_name() -> str:
     """This machine as lease owners name it (the owner column holds host, pid and a random part)."""
     return socket.gethostname()[:30]
+
+
+def working_here() -> int:
+    """Jobs a worker on this machine is fetching, composing or rendering under a live lease (a job whose
+    publishing was handed off uses no core)."""
+    return (VideoJob.objects.filter(status__in=WORKING, lease_owner__startswith=f"{host_name()}:",
+                                    lease_expires_at__gt=timezone.now()).count())
 
 
 def new_owner() -> str:

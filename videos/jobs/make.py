@@ -4,6 +4,7 @@ instruction) and rendering it with the selected backend into storage (MP4 + post
 from __future__ import annotations
 
 import logging
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from videos.backends import get_backend
 from videos.composer import BrandSettings, ComposeOptions, Product, ProductImage, ProductVideo, compose
 from videos.composer.brand import options_from_dict
 from videos.composer.instructions import apply, interpret
-from videos.jobs import dispatch, faults, files
+from videos.jobs import dispatch, faults, files, lease
 from videos.jobs.context import StageContext
 from videos.jobs.models import ShopSettings, VideoJob
 from videos.music.library import bed_name
@@ -94,12 +95,18 @@ def compose_stage(ctx: StageContext) -> None:
 
 
 def render_cores() -> int | None:
-    """One core while other jobs wait to start: with a worker per core, each render on a core of its own costs
-    the least CPU. None (the configured threads) when none wait: the renders still running at the end of a
-    batch then use the cores of the workers that have run out of jobs."""
-    if settings.SHOWREEL_WORKER_CORES == "auto" and dispatch.jobs_waiting():
+    """1 while every core of this machine has a job and more jobs wait to start: a render on a core of its
+    own then costs the least CPU. None (the configured threads) otherwise: a core is idle, or soon will be, as
+    at the end of a batch, and the renders still running use it."""
+    if settings.SHOWREEL_WORKER_CORES != "auto":
+        return None
+    if lease.working_here() >= usable_cores() and dispatch.jobs_waiting():
         return 1
     return None
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def render_stage(ctx: StageContext) -> None:

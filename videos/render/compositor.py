@@ -44,7 +44,7 @@ class Picture(NamedTuple):
     source: WarpSource
     scale: float  # plate pixels per canvas pixel
     matrix: np.ndarray  # canvas -> screen
-    key: tuple  # equal keys: equal pictures
+    key: tuple  # equal keys and matrices within HOLD_PX: the same picture on screen
     content: tuple[int, int, int, int] | None = None  # see Plate.content
     margin: tuple[int, int, int] | None = None
 
@@ -56,7 +56,6 @@ class PhotoShot:
         self.index, self.segment, self.canvas = index, segment, canvas
         self._plate = plate
         self.camera = None
-        self.static = segment.motion.kind == "none" or segment.motion.strength <= 0
 
     @property
     def plate(self) -> Plate:
@@ -127,7 +126,8 @@ class Compositor:
     def compose(self, index: int, out: Planes | np.ndarray, *, reuse: bool = True) -> bool:
         """Draw frame `index` into `out`: Planes (views, e.g. into an av.VideoFrame) or an (h*3/2, w) uint8
         yuv420p buffer. With `reuse`, returns False and draws nothing when the frame equals the previously
-        composed one (the caller shows that one again)."""
+        composed one, or differs from it only by a camera that has moved less than HOLD_PX since (the caller
+        shows that one again)."""
         t = index / self.fps
         if isinstance(out, np.ndarray):
             out = frame_views(out, self.width, self.height)

@@ -95,7 +95,7 @@ def render_spec(
     cores: int | None = None,
 ) -> RenderResult:
     """cores=1: one x264 thread composing in the same thread (`serial`), whatever the settings say, for a
-    worker whose machine has other jobs to run; explicit `arrangement` / `threads` still win."""
+    worker whose machine has other jobs to run; None: as configured. Explicit `arrangement` / `threads` win."""
     started = time.perf_counter()
     output = Path(output)
     poster = Path(poster) if poster is not None else None

@@ -9,7 +9,7 @@ Renders are smaller than full size by default (`--size 0` for 1080 px) so a run 
 
 Both runs do the same work: each job gets a product of its own, new for each run (so no job replaces an
 earlier video), and the workers render as they do in production (SHOWREEL_WORKER_CORES=auto): on one core
-(x264 with one thread, `serial`) while other jobs wait to start, with the configured threads once none do, so
+(x264 with one thread, `serial`) while every core has a job and more wait, with the configured threads otherwise, so
 the batch's last renders use the cores of the workers that ran out of jobs. The 1-worker run's cluster is kept
 to one core (its watcher thread, which publishes while the worker renders, included), so that it does not
 borrow the second core, which would measure the renderer's own threading (bench_render's subject) rather than
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         parser.add_argument("--music", default="auto", help="music choice for every job (default auto)")
         parser.add_argument("--arrangement", default=None,
                             help="every render with this arrangement and one x264 thread (default: as workers "
-                                 "choose, one core while other jobs wait)")
+                                 "choose: one core while all are busy and jobs wait)")
         parser.add_argument("--timeout", type=float, default=900.0, help="give up on a run after this many seconds")
         parser.add_argument("--processes", action="store_true",
                             help="one qcluster process per worker, each with its own folders (machines, simulated)")
@@ -105,7 +105,7 @@ class Command(BaseCommand):
                               f"cores busy on average (of {os.cpu_count()}); mean s per stage: {stages}")
         storage = "S3-compatible" if settings.SHOWREEL_S3_BUCKET else "local folders"
         renders = (f"{options['arrangement']}, x264 1 thread" if options["arrangement"]
-                   else "one core while jobs wait, else as configured")
+                   else "one core while all are busy and jobs wait, else as configured")
         self.stdout.write(f"renders: {renders}, {options['size'] or 'full'} px, "
                           f"{options['duration']:g} s; broker: {'Redis' if settings.REDIS_URL else 'ORM'}, "
                           f"database: {connection.vendor}, files: {storage}")
@@ -133,7 +133,8 @@ def _floor_process(videos: list[Path]) -> None:
                       for frame in container.decode(stream)]
             fps, width, height = int(stream.average_rate or 30), stream.width, stream.height
         print("ready", flush=True)
-        sys.stdin.readline()
+        if not sys.stdin.readline():  # the bench has gone: nothing left to time
+            return
         with tempfile.TemporaryDirectory(prefix="showreel-bench-floor-") as folder:
             silence = Mixer(seconds_to_samples(len(frames) / fps))
             seconds, _cpu = encode_floor(frames, width, height, fps, silence, Path(folder) / "floor.mp4",
@@ -165,8 +166,13 @@ def _floor_side_by_side(videos: list[Path], processes: int) -> list[float]:
         return seconds
     finally:
         for child in children:
-            child.kill()
-            child.wait()
+            child.stdin.close()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            child.stdout.close()
 
 
 def _said(child: subprocess.Popen, parse: Any) -> Any:
@@ -275,7 +281,8 @@ class _Bench:
         env = {**os.environ, "Q_CLUSTER_NAME": queue, "Q_WORKERS": str(workers), "SHOWREEL_JOBS_PER_SHOP": str(workers),
                "SHOPIFY_ADMIN_BASE": self.emulator.base_url, "SHOWREEL_RENDER_MAX_SIDE": str(self.options["size"]),
                **({"VIDEO_X264_THREADS": "1", "VIDEO_RENDER_ARRANGEMENT": self.options["arrangement"],
-                   "SHOWREEL_WORKER_CORES": "configured"} if self.options["arrangement"] else {}),
+                   "SHOWREEL_WORKER_CORES": "configured"} if self.options["arrangement"]
+                  else {"SHOWREEL_WORKER_CORES": "auto"}),
                "LOG_LEVEL": "WARNING"}
         manage = Path(settings.BASE_DIR) / "manage.py"
         if self.options["processes"]:  # a machine each: one worker, folders of its own
