@@ -112,6 +112,8 @@ class Compositor:
         self._warper = Warper(self.width, self.height)
         self._last_key: tuple | None = None
         self._last_matrices: tuple[np.ndarray, ...] = ()
+        self._corners = np.array([[0.0, self.width, 0.0, self.width], [0.0, 0.0, self.height, self.height],
+                                  [1.0, 1.0, 1.0, 1.0]])
 
     @property
     def canvas(self) -> tuple[int, int]:
@@ -161,8 +163,7 @@ class Compositor:
     def _moved_less_than(self, pixels: float, matrices: tuple[np.ndarray, ...]) -> bool:
         """Whether every picture lies less than `pixels` from where the last drawn frame showed it, all over
         the screen (an affine change moves a rectangle's points most at its corners)."""
-        corners = np.array([[0.0, 0.0, 1.0], [self.width, 0.0, 1.0], [0.0, self.height, 1.0],
-                            [self.width, self.height, 1.0]]).T
+        corners = self._corners
         for new, old in zip(matrices, self._last_matrices, strict=True):
             if new is not old and not np.array_equal(new, old):
                 moved = km.compose(new, km.invert(old)) @ corners - corners[:2]
