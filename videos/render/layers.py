@@ -97,11 +97,11 @@ def blend(frame: Planes, layer: Layer, opacity: float = 1.0, dx: float = 0.0, dy
     its centre by `scale`."""
     if opacity <= 0.0 or scale <= 0.01:
         return
-    if dx == 0.0 and dy == 0.0 and scale == 1.0 and opacity >= 1.0:
-        for plane, (value, clear), sub in zip((frame.y, frame.u, frame.v), layer.fixed, (1, 2, 2), strict=True):
-            _blend_fixed(plane, value, clear, layer.x0 // sub, layer.y0 // sub)
-        return
     if dx == 0.0 and dy == 0.0 and scale == 1.0:
+        if opacity >= 1.0:
+            for plane, (value, clear), sub in zip((frame.y, frame.u, frame.v), layer.fixed, (1, 2, 2), strict=True):
+                _blend_fixed(plane, value, clear, layer.x0 // sub, layer.y0 // sub)
+            return
         _blend_at(frame.y, layer.ya, layer.a, layer.x0, layer.y0, opacity)
         _blend_at(frame.u, layer.ua, layer.ac, layer.x0 // 2, layer.y0 // 2, opacity)
         _blend_at(frame.v, layer.va, layer.ac, layer.x0 // 2, layer.y0 // 2, opacity)
@@ -136,23 +136,27 @@ def blend(frame: Planes, layer: Layer, opacity: float = 1.0, dx: float = 0.0, dy
 
 def _blend_fixed(plane: np.ndarray, value: np.ndarray, clear: np.ndarray, x0: int, y0: int) -> None:
     """plane = (plane x clear + value) / 255, rounded: `_blend_at` at full opacity in integers."""
-    h, w = min(clear.shape[0], plane.shape[0] - y0), min(clear.shape[1], plane.shape[1] - x0)
-    if h <= 0 or w <= 0:
+    region = _region(plane, clear.shape, x0, y0)
+    if region is None:
         return
-    region = plane[y0 : y0 + h, x0 : x0 + w]
+    h, w = region.shape
     mixed = region.astype(np.uint16)  # uint16 x uint16 has a SIMD path in OpenCV; uint8 x uint8 -> uint16 has not
     cv2.multiply(mixed, clear[:h, :w], dst=mixed)
     cv2.add(mixed, value[:h, :w], dst=mixed)
     cv2.convertScaleAbs(mixed, dst=region, alpha=1 / 255)
 
 
+def _region(plane: np.ndarray, shape: tuple[int, ...], x0: int, y0: int) -> np.ndarray | None:
+    """The view of `plane` a patch of `shape` at (x0, y0) covers, cut at the plane's edge; None if empty."""
+    h, w = min(shape[0], plane.shape[0] - y0), min(shape[1], plane.shape[1] - x0)
+    return plane[y0 : y0 + h, x0 : x0 + w] if h > 0 and w > 0 else None
+
+
 def _blend_at(plane: np.ndarray, premul: np.ndarray, alpha: np.ndarray, x0: int, y0: int, opacity: float) -> None:
-    h, w = alpha.shape
-    ph, pw = plane.shape
-    h, w = min(h, ph - y0), min(w, pw - x0)
-    if h <= 0 or w <= 0:
+    region = _region(plane, alpha.shape, x0, y0)
+    if region is None:
         return
-    region = plane[y0 : y0 + h, x0 : x0 + w]
+    h, w = region.shape
     base = region.astype(np.float32)
     a, p = alpha[:h, :w], premul[:h, :w]
     out = base - opacity * (a * base - p)

@@ -147,7 +147,7 @@ def _floor_side_by_side(videos: list[Path], processes: int) -> list[float]:
     """Each video's floor encode, run in `processes` processes at once (each on a core of its own, as workers
     render): the mean seconds per video."""
     manage = Path(settings.BASE_DIR) / "manage.py"
-    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []
+    cores = _cores()
     children = [subprocess.Popen([sys.executable, str(manage), "bench_pipeline", "--floor-of", *map(str, videos)],
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
                 for _ in range(processes)]
@@ -173,6 +173,11 @@ def _floor_side_by_side(videos: list[Path], processes: int) -> list[float]:
                 child.kill()
                 child.wait()
             child.stdout.close()
+
+
+def _cores() -> list[int]:
+    """The cores this process may run on (none where processes cannot be pinned)."""
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []
 
 
 def _said(child: subprocess.Popen, parse: Any) -> Any:
@@ -333,7 +338,7 @@ class _Bench:
         """One core per worker: a lone worker's cluster (its watcher thread, which publishes while the worker
         renders, included) is kept to one core, and with --processes each process to a core of its own, as on
         one-core machines. Set before the cluster forks its workers (it loads Django first); they inherit it."""
-        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []
+        cores = _cores()
         if len(cores) < 2 or (len(clusters) == 1 and workers > 1):
             return
         for index, cluster in enumerate(clusters):
