@@ -233,3 +233,22 @@ def test_compare_looks_then_make_the_picked_one(ui: UI) -> None:
     assert facts(job)["Template"] == "Bold" and facts(job)["Length"] == "5 seconds"
     page.wait_for_function("() => document.querySelector('[data-slot=credits-badge]').innerText.includes('9 of 10')")
     assert not script_errors(ui)
+
+
+def test_a_choice_made_while_the_shop_defaults_load_is_kept(ui: UI) -> None:
+    # Given the shop's defaults (15 seconds) that arrive only after the merchant has picked a length
+    ui.install()
+    jeans = ui.product("Ripped Jeans")
+    held: list = []
+    ui.page.route(re.compile(r"/api/settings(\?|$)"), lambda route: held.append(route))
+    page = ui.open("/app/generate", [("id", jeans["id"])])
+    generate = view(page, "generate")
+    generate.get_by_role("heading", name="Generate video: Ripped Jeans").wait_for()
+    while not held:  # the page has asked for its defaults
+        page.wait_for_timeout(50)
+    generate.get_by_label("Length").select_option("5")
+    # When the defaults arrive
+    held[0].continue_()
+    generate.locator(".template-card").first.wait_for()
+    # Then the merchant's length stands
+    assert generate.get_by_label("Length").input_value() == "5"

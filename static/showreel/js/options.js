@@ -98,15 +98,26 @@ function musicItem(track) {
 }
 
 // Fill the form's lists and set its fields from the shop's defaults. Resolves when the form is usable.
+// A field the merchant changed while the defaults were loading keeps the merchant's choice.
 export async function setupOptions(form, { signal } = {}) {
   const templatesSlot = slot(form, "templates");
   const musicSlot = slot(form, "music");
-  const [templates, music, settings] = await Promise.all([
-    cached("/templates", "templates"),
-    cached("/music", "music"),
-    cached("/settings").catch(() => ({})), // defaults are a nicety; the form works without them
-  ]);
+  const touched = new Set();
+  const mark = (event) => touched.add(event.target.name);
+  form.addEventListener("change", mark);
+  let templates, music, settings;
+  try {
+    [templates, music, settings] = await Promise.all([
+      cached("/templates", "templates"),
+      cached("/music", "music"),
+      cached("/settings").catch(() => ({})), // defaults are a nicety; the form works without them
+    ]);
+  } finally {
+    form.removeEventListener("change", mark);
+  }
   if (signal?.aborted) return;
+  settings = { ...settings }; // a copy: the cached answer stays whole
+  for (const name of touched) delete settings[`default_${name}`];
   const defaultTemplate = settings.default_template || templates[0]?.name;
   fill(templatesSlot, templates.map((t) => templateCard(t, t.name === defaultTemplate)));
   showPreviews(form);
