@@ -157,8 +157,8 @@ VIDEO_MAX_IMAGE_PIXELS = int(os.environ.get("VIDEO_MAX_IMAGE_PIXELS", str(80_000
 VIDEO_X264_PRESET = os.environ.get("VIDEO_X264_PRESET", "veryfast")
 VIDEO_X264_CRF = int(os.environ.get("VIDEO_X264_CRF", "20"))
 # 0 = let x264 pick. A worker keeps its render to one core (one x264 thread, `serial`) while every core has a
-# job and more wait, and uses these settings otherwise, so the last renders of a batch use the cores others
-# left idle (SHOWREEL_WORKER_CORES; docs/run-locally.md, "Benchmark").
+# job that keeps it busy, and uses these settings otherwise, so the last render of a batch uses the cores others
+# leave idle (SHOWREEL_WORKER_CORES; docs/run-locally.md, "Benchmark").
 VIDEO_X264_THREADS = int(os.environ.get("VIDEO_X264_THREADS", "0"))
 # How a render splits its work: compose_thread (default: a thread composes while the caller encodes), serial
 # (one thread, one core per render) or encode_thread; see videos/render/pipeline.py.
@@ -252,8 +252,9 @@ if os.environ.get("Q_CLUSTER_NAME"):
 SHOWREEL_WORK_DIR = Path(os.environ.get("SHOWREEL_WORK_DIR", VAR_DIR / "jobs"))
 # Jobs of one shop that run at once; the rest wait in line (bulk batches are processed at this pace).
 SHOWREEL_JOBS_PER_SHOP = int(os.environ.get("SHOWREEL_JOBS_PER_SHOP", "2"))
-# "auto": a worker renders on one core while every core of its machine has a job and more wait, with
-# VIDEO_X264_THREADS and VIDEO_RENDER_ARRANGEMENT otherwise; "configured": always with those settings.
+# "auto": a worker renders on one core while every core of its machine has a job and either more wait or the
+# other jobs have most of their render ahead (videos/jobs/make.py, render_cores), with VIDEO_X264_THREADS and
+# VIDEO_RENDER_ARRANGEMENT otherwise; "configured": always with those settings.
 SHOWREEL_WORKER_CORES = os.environ.get("SHOWREEL_WORKER_CORES", "auto")
 if SHOWREEL_WORKER_CORES not in ("auto", "configured"):
     raise RuntimeError(f"SHOWREEL_WORKER_CORES={SHOWREEL_WORKER_CORES!r}: use auto or configured")

@@ -1,6 +1,6 @@
-"""How many cores a worker's render uses: one while every core of the machine has a job and more wait (a
-worker per core keeps to its own), the configured threads otherwise (an idle core, as at the end of a batch,
-goes to the renders still running)."""
+"""How many cores a worker's render uses: one while every core of the machine has a job and more wait, or the
+other jobs have most of their work ahead (a worker per core keeps to its own); the configured threads while a
+core is idle or soon will be (the last job of a batch takes the cores the others leave)."""
 
 from __future__ import annotations
 
@@ -33,11 +33,12 @@ def cores(monkeypatch, count: int) -> None:  # noqa: ANN001
     monkeypatch.setattr(make, "usable_cores", lambda: count)
 
 
-def rendering_here(shop, product: str) -> VideoJob:  # noqa: ANN001
-    """A job another worker of this machine is rendering."""
+def rendering_here(shop, product: str, progress: int = 20) -> VideoJob:  # noqa: ANN001
+    """A job another worker of this machine is rendering (progress 20: its render has just begun; its render
+    spans 20-70 of a publishing job's progress)."""
     job = services.create_job(shop, product, FAST)
     VideoJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RENDERING, lease_owner=f"{lease.host_name()}:1:other",
+        status=JobStatus.RENDERING, progress=progress, lease_owner=f"{lease.host_name()}:1:other",
         lease_expires_at=timezone.now() + timedelta(seconds=60))
     return job
 
@@ -102,17 +103,45 @@ def test_configured_keeps_the_settings_whatever_waits(configured, monkeypatch, s
     assert render_cores() is None
 
 
+def test_two_renders_that_start_together_at_the_end_of_a_batch_keep_to_a_core_each(
+        configured, monkeypatch, shopify_shop, shopify_emulator, tiny_product, caplog):  # noqa: ANN001
+    # Given two cores, one rendering a job that has just begun, and nothing waiting
+    cores(monkeypatch, 2)
+    rendering_here(shopify_shop, tiny_product(), progress=22)
+    job = services.create_job(shopify_shop, tiny_product(), FAST)
+    caplog.set_level(logging.INFO, logger="videos.jobs.make")
+    # When the last job runs
+    assert run_job(job.pk) == JobStatus.READY
+    # Then it keeps to its core: the other one stays busy for most of this render
+    assert rendered_with(caplog, job.pk) == "serial, x264 threads 1"
+
+
+def test_the_last_job_takes_the_cores_of_renders_past_their_middle(
+        configured, monkeypatch, shopify_shop, shopify_emulator, tiny_product, caplog):  # noqa: ANN001
+    # Given two cores, one rendering a job three quarters done, and nothing waiting
+    cores(monkeypatch, 2)
+    rendering_here(shopify_shop, tiny_product(), progress=58)
+    job = services.create_job(shopify_shop, tiny_product(), FAST)
+    caplog.set_level(logging.INFO, logger="videos.jobs.make")
+
+    assert run_job(job.pk) == JobStatus.READY
+
+    assert rendered_with(caplog, job.pk) == "compose_thread, x264 threads 0"
+
+
 def test_finished_jobs_do_not_wait_and_expired_leases_do_not_work(configured, monkeypatch, shopify_shop,
                                                                   tiny_product):  # noqa: ANN001
+    # Given one core with a render past its middle, and a job waiting
     cores(monkeypatch, 1)
-    working = rendering_here(shopify_shop, tiny_product())
+    working = rendering_here(shopify_shop, tiny_product(), progress=50)
     queued = services.create_job(shopify_shop, tiny_product(), FAST)
     assert render_cores() == 1
-
+    # When the waiting job is cancelled, nothing waits: the render ending soon leaves its core
     VideoJob.objects.filter(pk=queued.pk).update(status=JobStatus.CANCELLED)
     assert render_cores() is None
 
-    queued = services.create_job(shopify_shop, tiny_product(), FAST)
+    services.create_job(shopify_shop, tiny_product(), FAST)
     assert render_cores() == 1
+    # When the working job's lease has expired, it holds no core
     VideoJob.objects.filter(pk=working.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     assert render_cores() is None

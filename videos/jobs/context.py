@@ -16,7 +16,23 @@ from shopify_app import services as shopify_services
 from shopify_app.admin_api.client import AdminClient
 from shopify_app.admin_api.transport import Transport
 from videos.jobs import files, lease
-from videos.jobs.models import VideoJob
+from videos.jobs.models import JobStatus, VideoJob
+
+# The job progress each stage spans: (when publishing, when the job only renders).
+PROGRESS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    JobStatus.FETCHING: ((0, 10), (0, 10)),
+    JobStatus.COMPOSING: ((10, 20), (10, 20)),
+    JobStatus.RENDERING: ((20, 70), (20, 98)),
+    JobStatus.UPLOADING: ((70, 80), (98, 98)),
+    JobStatus.ATTACHING: ((80, 85), (98, 98)),
+    JobStatus.PROCESSING: ((85, 99), (98, 98)),
+}
+
+
+def progress_range(status: str, *, publishing: bool) -> tuple[int, int]:
+    """The job progress a stage spans (a job that only renders ends at rendering)."""
+    when_publishing, rendering_only = PROGRESS[status]
+    return when_publishing if publishing else rendering_only
 
 
 @dataclass

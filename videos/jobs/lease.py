@@ -40,11 +40,12 @@ def host_name() -> str:
     return socket.gethostname()[:30]
 
 
-def working_here() -> int:
+def working_here() -> list[VideoJob]:
     """Jobs a worker on this machine is fetching, composing or rendering under a live lease (a job whose
-    publishing was handed off uses no core)."""
-    return (VideoJob.objects.filter(status__in=WORKING, lease_owner__startswith=f"{host_name()}:",
-                                    lease_expires_at__gt=timezone.now()).count())
+    publishing was handed off uses no core): their id, status, progress and publish flag."""
+    return list(VideoJob.objects.filter(status__in=WORKING, lease_owner__startswith=f"{host_name()}:",
+                                        lease_expires_at__gt=timezone.now())
+                .only("id", "status", "progress", "publish"))
 
 
 def new_owner() -> str:

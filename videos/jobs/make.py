@@ -16,8 +16,8 @@ from videos.composer import BrandSettings, ComposeOptions, Product, ProductImage
 from videos.composer.brand import options_from_dict
 from videos.composer.instructions import apply, interpret
 from videos.jobs import dispatch, faults, files, lease
-from videos.jobs.context import StageContext
-from videos.jobs.models import ShopSettings, VideoJob
+from videos.jobs.context import StageContext, progress_range
+from videos.jobs.models import JobStatus, ShopSettings, VideoJob
 from videos.music.library import bed_name
 from videos.render.still import shrink
 from videos.spec import VideoSpec
@@ -94,15 +94,30 @@ def compose_stage(ctx: StageContext) -> None:
     ctx.save(spec=spec.to_dict())
 
 
-def render_cores() -> int | None:
-    """1 while every core of this machine has a job and more jobs wait to start: a render on a core of its
-    own then costs the least CPU. None (the configured threads) otherwise: a core is idle, or soon will be, as
-    at the end of a batch, and the renders still running use it."""
+def render_cores(job_id: Any = None) -> int | None:
+    """How many cores the render of job `job_id` may use: 1 (one x264 thread, composing in the same thread)
+    or None (the configured threads).
+
+    A render on a core of its own costs the least CPU, so 1 while every core of this machine has a job and
+    either more jobs wait to start, or the other jobs here are still in the first half of their work (their
+    cores stay busy for most of this render: at the end of a batch, two renders that start together each
+    keep to their core). None while a core is idle, or will be early in this render because every other job
+    here is past the middle of its render (the last job of a batch takes the cores the others leave)."""
     if settings.SHOWREEL_WORKER_CORES != "auto":
         return None
-    if lease.working_here() >= usable_cores() and dispatch.jobs_waiting():
+    working = lease.working_here()
+    if len(working) < usable_cores():
+        return None
+    if dispatch.jobs_waiting():
         return 1
-    return None
+    others = [job for job in working if job.pk != job_id]
+    return 1 if any(render_fraction(job) < 0.5 for job in others) else None
+
+
+def render_fraction(job: VideoJob) -> float:
+    """How far the job's render is, 0..1, from its progress (0 before rendering, 1 after)."""
+    low, high = progress_range(JobStatus.RENDERING, publishing=job.publish)
+    return min(1.0, max(0.0, (job.progress - low) / max(1, high - low)))
 
 
 def usable_cores() -> int:
@@ -116,7 +131,7 @@ def render_stage(ctx: StageContext) -> None:
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     video, poster = ctx.work_dir / "video.mp4", ctx.work_dir / "poster.jpg"
     result = backend.render(spec, video, poster=poster, progress=lambda fraction, _stage: ctx.progress(fraction),
-                            cores=render_cores())
+                            cores=render_cores(job.pk))
     log.info("jobs: %s rendered in %.1f s (%s, x264 threads %s)", job.pk, result.render_s,
              result.details.get("arrangement", job.backend), result.details.get("x264_threads", "-"))
     video_name = files.store(video, files.job_file_name(job, "video.mp4"))

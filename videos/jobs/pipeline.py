@@ -27,7 +27,7 @@ from shopify_app.admin_api.errors import ShopifyError, ShopUninstalledError
 from shopify_app.admin_api.transport import Transport
 from shopify_app.models import Shop
 from videos.jobs import credits, files, lease, waiting
-from videos.jobs.context import StageContext
+from videos.jobs.context import StageContext, progress_range
 from videos.jobs.dispatch import dispatch
 from videos.jobs.errors import JobCancelled, JobError, LeaseLost, WaitingOnShopify, as_job_error
 from videos.jobs.fetch import fetch_stage, inputs_ready
@@ -38,16 +38,16 @@ from videos.jobs.publish import attach_stage, processing_stage, remove_job_media
 log = logging.getLogger(__name__)
 
 Stage = Callable[[StageContext], None]
-# (status, stage, progress range when publishing, progress range when not)
-STAGES: list[tuple[str, Stage, tuple[int, int], tuple[int, int]]] = [
-    (JobStatus.FETCHING, fetch_stage, (0, 10), (0, 10)),
-    (JobStatus.COMPOSING, compose_stage, (10, 20), (10, 20)),
-    (JobStatus.RENDERING, render_stage, (20, 70), (20, 98)),
-    (JobStatus.UPLOADING, upload_stage, (70, 80), (98, 98)),
-    (JobStatus.ATTACHING, attach_stage, (80, 85), (98, 98)),
-    (JobStatus.PROCESSING, processing_stage, (85, 99), (98, 98)),
+# (status, stage), in order; the progress each spans is context.PROGRESS
+STAGES: list[tuple[str, Stage]] = [
+    (JobStatus.FETCHING, fetch_stage),
+    (JobStatus.COMPOSING, compose_stage),
+    (JobStatus.RENDERING, render_stage),
+    (JobStatus.UPLOADING, upload_stage),
+    (JobStatus.ATTACHING, attach_stage),
+    (JobStatus.PROCESSING, processing_stage),
 ]
-ORDER = [status for status, *_ in STAGES]
+ORDER = [status for status, _stage in STAGES]
 
 
 def first_stage(job: VideoJob) -> str | None:
@@ -132,12 +132,12 @@ def _run_stages(job: VideoJob, owner: str, transport: Transport | None, wait_inl
     start = first_stage(job)
     if start is None:
         return False
-    for status, stage, publishing, rendering_only in STAGES[ORDER.index(start):]:
+    for status, stage in STAGES[ORDER.index(start):]:
         if not job.publish and status not in (JobStatus.FETCHING, JobStatus.COMPOSING, JobStatus.RENDERING):
             break
         if status == JobStatus.UPLOADING and hand_off_publishing and waiting.take_publishing():
             return True
-        low, high = publishing if job.publish else rendering_only
+        low, high = progress_range(status, publishing=job.publish)
         lease.update(job, owner, status=status, progress=max(job.progress, low), wait_reason="")
         context = StageContext(job, owner, transport, (low, high), wait_inline_s)
         began = time.monotonic()

@@ -27,6 +27,7 @@ import queue
 import threading
 import time
 import uuid
+from collections import deque
 from pathlib import Path
 
 import cv2
@@ -34,6 +35,7 @@ import numpy as np
 
 from videos.backends.base import ProgressCallback, RenderError, RenderResult
 from videos.media.audio import Mixer, clip_sound, music_source, seconds_to_samples
+from videos.media.memory import release_free_memory
 from videos.media.probe import validate_spec
 from videos.render.choices import ARRANGEMENTS
 from videos.render.compositor import Compositor, build_compositor
@@ -131,6 +133,7 @@ def render_spec(
                      "soundtrack": encoder.soundtrack}  # "cached": the AAC packets of an earlier render
             report(0.99, "finishing")
             encoder.finish()
+            release_free_memory()  # x264's buffers, before the poster allocates its own
         except BaseException:
             encoder.abort()
             raise
@@ -180,16 +183,30 @@ def _cleanup(*paths: Path | None) -> None:
                 path.unlink(missing_ok=True)
 
 
+# A frame handed to the encoder this many frames ago has been encoded: at most QUEUE_FRAMES wait in the queue,
+# one is being encoded, one is being composed. libx264 copies each picture into its own buffers when it is
+# sent (x264_encoder_encode), so a frame's planes can be drawn into again once it has been encoded.
+_IN_FLIGHT = QUEUE_FRAMES + 2
+
+
 def _frames(compositor: Compositor, count: int):
     """Yield the video frames in order, composed straight into each frame's planes; an unchanged frame is
-    the same VideoFrame object again."""
+    the same VideoFrame object again. A few frames are drawn into in turn rather than one allocated per
+    frame: a new 1.75 MB buffer per frame made the heap creep (and mmap'd ones cost page faults)."""
     shown = None
+    handed: deque[tuple[int, tuple]] = deque()  # (index last handed out, frame), oldest first
+    spare: list[tuple] = []
     blank = new_frame(compositor.width, compositor.height)
     for index in range(count):
         if compositor.compose(index, blank[1], reuse=shown is not None):
-            shown = blank[0]
-            blank = new_frame(compositor.width, compositor.height)
-        yield shown
+            shown = blank
+            handed.append((index, blank))
+            while handed and handed[0][0] < index - _IN_FLIGHT:
+                spare.append(handed.popleft()[1])
+            blank = spare.pop() if spare else new_frame(compositor.width, compositor.height)
+        elif handed:
+            handed[-1] = (index, handed[-1][1])  # the shown frame is handed out again
+        yield shown[0]
 
 
 COMPOSE_NICE = 5  # in interleaved bench_render rounds +5 beat 0 every time; +10 was no better

@@ -1,8 +1,10 @@
-"""Warping a prepared picture onto a frame: one `cv2.warpAffine` per plane with the frame's float matrix.
+"""Warping a prepared picture onto a frame: one `cv2.warpAffine` per plane (Y, U, V), uint8, with the
+frame's float matrix, drawn straight into the frame's planes.
 
-With OpenCV on one core, a float32 warp of the luma is cheaper than a uint8 one even counting the
-conversion back, and U and V warped together as one 4-channel uint8 image are cheaper than two
-single-channel warps. So a picture to warp holds its luma as float32 and its chroma as (U, V, U, V) uint8.
+OpenCV 5.1 vectorised warpAffine's bilinear path: on one core a uint8 warp of a 1080x1080 luma plane went
+from about 3.5 ms (OpenCV 5.0, where a float32 warp plus the conversion back was the cheaper way) to under
+1 ms, within rounding of exact bilinear. Three single-plane warps into the frame's own planes need no
+scratch buffer and no channel shuffling.
 
 A picture whose outside is one plain colour (see plates.plain_margin) is only warped where its content
 lands on screen; the rest of the frame is filled with that colour.
@@ -24,8 +26,9 @@ _FLAGS = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
 
 @dataclass
 class WarpSource:
-    y: np.ndarray  # (h, w) float32 luma
-    uv: np.ndarray  # (h/2, w/2, 4) uint8: U, V, U, V
+    y: np.ndarray  # (h, w) uint8 luma
+    u: np.ndarray  # (h/2, w/2) uint8
+    v: np.ndarray  # (h/2, w/2) uint8
     # Where these pixels sit on the full plate (even luma pixels): a plate with a plain margin keeps only
     # its content (and a little of the margin, so edge pixels replicate the margin colour).
     origin: tuple[int, int] = (0, 0)
@@ -36,9 +39,8 @@ class WarpSource:
     def from_planes(cls, planes: Planes, crop: tuple[int, int, int, int] | None = None) -> WarpSource:
         height, width = planes.y.shape
         x0, y0, x1, y1 = crop or (0, 0, width, height)
-        y = planes.y[y0:y1, x0:x1].astype(np.float32)
-        u, v = (plane[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] for plane in (planes.u, planes.v))
-        return cls(y, cv2.merge([u, v, u, v]), (x0, y0), (width, height))
+        u, v = (np.ascontiguousarray(plane[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]) for plane in (planes.u, planes.v))
+        return cls(np.ascontiguousarray(planes.y[y0:y1, x0:x1]), u, v, (x0, y0), (width, height))
 
     @property
     def size(self) -> tuple[int, int]:
@@ -46,12 +48,10 @@ class WarpSource:
 
 
 class Warper:
-    """Scratch buffers for one canvas size, and the warp itself."""
+    """The warp for one canvas size."""
 
     def __init__(self, width: int, height: int) -> None:
         self.width, self.height = width, height
-        self._y = np.empty((height, width), np.float32)
-        self._uv = np.empty((height // 2, width // 2, 4), np.uint8)
 
     def warp(
         self,
@@ -79,19 +79,15 @@ class Warper:
         if x1 <= x0 or y1 <= y0:
             return
         ox, oy = source.origin
-        luma = km.plane_matrix(matrix, plate_scale, 1)
-        luma[:, 2] += luma[:, 0] * x0 + luma[:, 1] * y0 - (ox, oy)
-        scratch = self._y[y0:y1, x0:x1]
-        cv2.warpAffine(source.y, luma, (x1 - x0, y1 - y0), dst=scratch, flags=_FLAGS, borderMode=cv2.BORDER_REPLICATE)
-        cv2.convertScaleAbs(scratch, dst=dst.y[y0:y1, x0:x1])
-        cx0, cy0, cx1, cy1 = x0 // 2, y0 // 2, x1 // 2, y1 // 2
-        chroma = km.plane_matrix(matrix, plate_scale, 2)
-        chroma[:, 2] += chroma[:, 0] * cx0 + chroma[:, 1] * cy0 - (ox // 2, oy // 2)
-        scratch_uv = self._uv[cy0:cy1, cx0:cx1]
-        cv2.warpAffine(source.uv, chroma, (cx1 - cx0, cy1 - cy0), dst=scratch_uv, flags=_FLAGS,
-                       borderMode=cv2.BORDER_REPLICATE)
-        # into the frame's planes in place (views): half the time of two strided numpy copies
-        cv2.mixChannels([scratch_uv], [dst.u[cy0:cy1, cx0:cx1], dst.v[cy0:cy1, cx0:cx1]], [0, 0, 1, 1])
+        for plane, into, sub in ((source.y, dst.y, 1), (source.u, dst.u, 2), (source.v, dst.v, 2)):
+            a0, b0, a1, b1 = x0 // sub, y0 // sub, x1 // sub, y1 // sub
+            plane_matrix = km.plane_matrix(matrix, plate_scale, sub)
+            plane_matrix[:, 2] += plane_matrix[:, 0] * a0 + plane_matrix[:, 1] * b0 - (ox // sub, oy // sub)
+            target = into[b0:b1, a0:a1]  # a view: the warp writes into the frame itself
+            drawn = cv2.warpAffine(plane, plane_matrix, (a1 - a0, b1 - b0), dst=target, flags=_FLAGS,
+                                   borderMode=cv2.BORDER_REPLICATE)
+            if drawn is not target:  # OpenCV allocated a new array instead (it never should)
+                target[...] = drawn
 
 
 def fill(out: Planes, yuv: tuple[int, int, int]) -> None:

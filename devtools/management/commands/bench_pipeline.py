@@ -9,7 +9,7 @@ Renders are smaller than full size by default (`--size 0` for 1080 px) so a run 
 
 Both runs do the same work: each job gets a product of its own, new for each run (so no job replaces an
 earlier video), and the workers render as they do in production (SHOWREEL_WORKER_CORES=auto): on one core
-(x264 with one thread, `serial`) while every core has a job and more wait, with the configured threads otherwise, so
+(x264 with one thread, `serial`) while every core has a job that keeps it busy, with the configured threads otherwise, so
 the batch's last renders use the cores of the workers that ran out of jobs. The 1-worker run's cluster is kept
 to one core (its watcher thread, which publishes while the worker renders, included), so that it does not
 borrow the second core, which would measure the renderer's own threading (bench_render's subject) rather than
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         parser.add_argument("--music", default="auto", help="music choice for every job (default auto)")
         parser.add_argument("--arrangement", default=None,
                             help="every render with this arrangement and one x264 thread (default: as workers "
-                                 "choose: one core while all are busy and jobs wait)")
+                                 "choose: one core while every core is kept busy)")
         parser.add_argument("--timeout", type=float, default=900.0, help="give up on a run after this many seconds")
         parser.add_argument("--processes", action="store_true",
                             help="one qcluster process per worker, each with its own folders (machines, simulated)")
@@ -105,7 +105,7 @@ class Command(BaseCommand):
                               f"cores busy on average (of {os.cpu_count()}); mean s per stage: {stages}")
         storage = "S3-compatible" if settings.SHOWREEL_S3_BUCKET else "local folders"
         renders = (f"{options['arrangement']}, x264 1 thread" if options["arrangement"]
-                   else "one core while all are busy and jobs wait, else as configured")
+                   else "one core while every core is kept busy, else as configured")
         self.stdout.write(f"renders: {renders}, {options['size'] or 'full'} px, "
                           f"{options['duration']:g} s; broker: {'Redis' if settings.REDIS_URL else 'ORM'}, "
                           f"database: {connection.vendor}, files: {storage}")
