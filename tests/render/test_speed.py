@@ -223,3 +223,35 @@ def test_a_render_kept_to_one_core_is_serial_with_one_x264_thread_whatever_the_s
     assert (kept.details["arrangement"], kept.details["x264_threads"]) == ("serial", 1)
     assert (free.details["arrangement"], free.details["x264_threads"]) == ("compose_thread", 0)
     assert kept.duration_s == free.duration_s == 0.5
+
+
+class _CountingCompositor:
+    """Draws each frame's number into its first luma pixel; every third frame equals the one before."""
+
+    width, height = 64, 64
+
+    def compose(self, index: int, out, *, reuse: bool = True) -> bool:  # noqa: ANN001
+        if reuse and index % 3 == 2:
+            return False
+        out.y[0, 0] = index % 256
+        return True
+
+
+def test_frames_are_drawn_into_again_only_once_the_encoder_is_done_with_them() -> None:
+    from videos.render.pipeline import _IN_FLIGHT, QUEUE_FRAMES, _frames
+
+    # Given a long render whose frames the encoder reads as late as the queue allows
+    late = QUEUE_FRAMES + 1
+    handed: list = []
+    seen: set[int] = set()
+    # When the frames are handed out
+    for index, frame in enumerate(_frames(_CountingCompositor(), 300)):
+        handed.append((frame, int(np.frombuffer(frame.planes[0], np.uint8)[0])))
+        seen.add(id(frame))
+        if index >= late:
+            frame_then, drawn_then = handed[index - late]
+            # Then a frame still waiting for the encoder holds what was drawn into it
+            assert int(np.frombuffer(frame_then.planes[0], np.uint8)[0]) == drawn_then
+    # And a few frames are drawn into in turn, not one allocated per frame
+    assert len(seen) <= _IN_FLIGHT + 3
+    assert [value for _frame, value in handed[:6]] == [0, 1, 1, 3, 4, 4]
