@@ -96,11 +96,11 @@ def test_configured_keeps_the_settings_whatever_waits(configured, monkeypatch, s
     cores(monkeypatch, 1)
     rendering_here(shopify_shop, tiny_product())
     services.create_job(shopify_shop, tiny_product(), FAST)
-    assert render_cores() == 1
+    assert render_cores(None) == 1
 
     configured.SHOWREEL_WORKER_CORES = "configured"
 
-    assert render_cores() is None
+    assert render_cores(None) is None
 
 
 def test_two_renders_that_start_together_at_the_end_of_a_batch_keep_to_a_core_each(
@@ -135,13 +135,28 @@ def test_finished_jobs_do_not_wait_and_expired_leases_do_not_work(configured, mo
     cores(monkeypatch, 1)
     working = rendering_here(shopify_shop, tiny_product(), progress=50)
     queued = services.create_job(shopify_shop, tiny_product(), FAST)
-    assert render_cores() == 1
+    assert render_cores(None) == 1
     # When the waiting job is cancelled, nothing waits: the render ending soon leaves its core
     VideoJob.objects.filter(pk=queued.pk).update(status=JobStatus.CANCELLED)
-    assert render_cores() is None
+    assert render_cores(None) is None
 
     services.create_job(shopify_shop, tiny_product(), FAST)
-    assert render_cores() == 1
+    assert render_cores(None) == 1
     # When the working job's lease has expired, it holds no core
     VideoJob.objects.filter(pk=working.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
-    assert render_cores() is None
+    assert render_cores(None) is None
+
+
+def test_on_four_cores_a_render_keeps_to_one_only_while_every_core_stays_busy(configured, monkeypatch,
+                                                                             shopify_shop, tiny_product):  # noqa: ANN001
+    # Given four cores: this render starting, two others just begun and one three quarters done
+    cores(monkeypatch, 4)
+    this = rendering_here(shopify_shop, tiny_product(), progress=20)
+    rendering_here(shopify_shop, tiny_product(), progress=22)
+    rendering_here(shopify_shop, tiny_product(), progress=25)
+    ending = rendering_here(shopify_shop, tiny_product(), progress=58)
+    # When nothing waits, then this render takes the configured threads: a core frees up early in it
+    assert render_cores(this.pk) is None
+    # When the fourth job has also just begun, every core stays busy: one core each
+    VideoJob.objects.filter(pk=ending.pk).update(progress=24)
+    assert render_cores(this.pk) == 1

@@ -94,24 +94,27 @@ def compose_stage(ctx: StageContext) -> None:
     ctx.save(spec=spec.to_dict())
 
 
-def render_cores(job_id: Any = None) -> int | None:
+def render_cores(job_id: Any) -> int | None:
     """How many cores the render of job `job_id` may use: 1 (one x264 thread, composing in the same thread)
     or None (the configured threads).
 
     A render on a core of its own costs the least CPU, so 1 while every core of this machine has a job and
-    either more jobs wait to start, or the other jobs here are still in the first half of their work (their
-    cores stay busy for most of this render: at the end of a batch, two renders that start together each
-    keep to their core). None while a core is idle, or will be early in this render because every other job
-    here is past the middle of its render (the last job of a batch takes the cores the others leave)."""
+    either more jobs wait to start, or enough of the jobs here (this one included) are in the first half of
+    their work to keep every core busy for most of this render: at the end of a batch, two renders that start
+    together each keep to their core. None while a core is idle, or will be early in this render because
+    other jobs here are past the middle of theirs (the last job of a batch takes the cores the others leave).
+    How far a job is comes from its progress, which never goes back: a job rendering again after a retry
+    looks further on than it is, so its neighbour may take a core it still uses, for that render only."""
     if settings.SHOWREEL_WORKER_CORES != "auto":
         return None
     working = lease.working_here()
-    if len(working) < usable_cores():
+    cores = usable_cores()
+    if len(working) < cores:
         return None
     if dispatch.jobs_waiting():
         return 1
-    others = [job for job in working if job.pk != job_id]
-    return 1 if any(render_fraction(job) < 0.5 for job in others) else None
+    busy = sum(1 for job in working if job.pk == job_id or render_fraction(job) < 0.5)
+    return 1 if busy >= cores else None
 
 
 def render_fraction(job: VideoJob) -> float:

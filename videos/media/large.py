@@ -15,6 +15,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from videos.media.memory import release_free_memory
+
 LARGE_PIXELS = 6_000_000
 _ONE_LARGE = threading.RLock()
 
@@ -27,7 +29,12 @@ def one_large_photo(pixels: int) -> Iterator[None]:
         yield
         return
     with _ONE_LARGE:
-        yield
+        try:
+            yield
+        finally:
+            # The decoder's scratch goes back to the OS before the next large photo (or the encoder) needs
+            # memory: glibc keeps it in the decoding thread's arena otherwise.
+            release_free_memory()
 
 
 def large_webp(path: Path, img: Image.Image, target: tuple[int, int] | None) -> Image.Image | None:
