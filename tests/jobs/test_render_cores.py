@@ -80,8 +80,8 @@ def test_a_render_uses_the_configured_threads_while_a_core_is_idle(
 
 def test_the_last_job_renders_with_the_configured_threads(configured, monkeypatch, shopify_shop, shopify_emulator,
                                                           tiny_product, caplog):  # noqa: ANN001
-    # Given one core, busy with this job, and nothing waiting
-    cores(monkeypatch, 1)
+    # Given two cores, this job the only one at work, and nothing waiting
+    cores(monkeypatch, 2)
     product = tiny_product()
     job = services.create_job(shopify_shop, product, FAST)
     caplog.set_level(logging.INFO, logger="videos.jobs.make")
