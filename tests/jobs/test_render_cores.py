@@ -103,30 +103,22 @@ def test_configured_keeps_the_settings_whatever_waits(configured, monkeypatch, s
     assert render_cores(None) is None
 
 
-def test_two_renders_that_start_together_at_the_end_of_a_batch_keep_to_a_core_each(
-        configured, monkeypatch, shopify_shop, shopify_emulator, tiny_product, caplog):  # noqa: ANN001
-    # Given two cores, one rendering a job that has just begun, and nothing waiting
+@pytest.mark.parametrize(("other_progress", "rendered"), [
+    (22, "serial, x264 threads 1"),  # just begun: its core stays busy for most of this render
+    (58, "compose_thread, x264 threads 0"),  # three quarters done: its core frees up early in this render
+], ids=["other-just-begun", "other-past-its-middle"])
+def test_the_last_job_of_a_batch_takes_a_core_only_when_the_other_render_is_past_its_middle(
+        other_progress, rendered, configured, monkeypatch, shopify_shop, shopify_emulator, tiny_product,
+        caplog):  # noqa: ANN001
+    # Given two cores, one rendering another job, and nothing waiting
     cores(monkeypatch, 2)
-    rendering_here(shopify_shop, tiny_product(), progress=22)
+    rendering_here(shopify_shop, tiny_product(), progress=other_progress)
     job = services.create_job(shopify_shop, tiny_product(), FAST)
     caplog.set_level(logging.INFO, logger="videos.jobs.make")
     # When the last job runs
     assert run_job(job.pk) == JobStatus.READY
-    # Then it keeps to its core: the other one stays busy for most of this render
-    assert rendered_with(caplog, job.pk) == "serial, x264 threads 1"
-
-
-def test_the_last_job_takes_the_cores_of_renders_past_their_middle(
-        configured, monkeypatch, shopify_shop, shopify_emulator, tiny_product, caplog):  # noqa: ANN001
-    # Given two cores, one rendering a job three quarters done, and nothing waiting
-    cores(monkeypatch, 2)
-    rendering_here(shopify_shop, tiny_product(), progress=58)
-    job = services.create_job(shopify_shop, tiny_product(), FAST)
-    caplog.set_level(logging.INFO, logger="videos.jobs.make")
-
-    assert run_job(job.pk) == JobStatus.READY
-
-    assert rendered_with(caplog, job.pk) == "compose_thread, x264 threads 0"
+    # Then it keeps to one core while the other render has most of its work ahead
+    assert rendered_with(caplog, job.pk) == rendered
 
 
 def test_finished_jobs_do_not_wait_and_expired_leases_do_not_work(configured, monkeypatch, shopify_shop,
