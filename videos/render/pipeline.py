@@ -196,14 +196,14 @@ def _frames(compositor: Compositor, count: int):
     shown = None
     handed: deque[tuple[int, tuple]] = deque()  # (index last handed out, frame), oldest first
     spare: list[tuple] = []
-    blank = new_frame(compositor.width, compositor.height)
+    canvas = new_frame(compositor.width, compositor.height)
     for index in range(count):
-        if compositor.compose(index, blank[1], reuse=shown is not None):
-            shown = blank
-            handed.append((index, blank))
+        if compositor.compose(index, canvas[1], reuse=shown is not None):
+            shown = canvas
+            handed.append((index, canvas))
             while handed and handed[0][0] < index - _IN_FLIGHT:
                 spare.append(handed.popleft()[1])
-            blank = spare.pop() if spare else new_frame(compositor.width, compositor.height)
+            canvas = spare.pop() if spare else new_frame(compositor.width, compositor.height)
         elif handed:
             handed[-1] = (index, handed[-1][1])  # the shown frame is handed out again
         yield shown[0]
