@@ -126,26 +126,55 @@ def test_a_zoom_at_the_usual_speed_draws_every_frame(tmp_path):
     assert all(np.array_equal(s, e) for s, e in zip(shown, composed_luma(spec), strict=True))
 
 
+def _bilinear(plane: np.ndarray, inverse: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Exact bilinear samples of `plane` through cv2's inverse map (screen pixel -> plate pixel)."""
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]].astype(np.float64)
+    sx = inverse[0, 0] * xs + inverse[0, 1] * ys + inverse[0, 2]
+    sy = inverse[1, 0] * xs + inverse[1, 1] * ys + inverse[1, 2]
+    x0, y0 = np.floor(sx).astype(int), np.floor(sy).astype(int)
+    fx, fy = sx - x0, sy - y0
+    s = plane.astype(np.float64)
+    return (s[y0, x0] * (1 - fx) * (1 - fy) + s[y0, x0 + 1] * fx * (1 - fy)
+            + s[y0 + 1, x0] * (1 - fx) * fy + s[y0 + 1, x0 + 1] * fx * fy)
+
+
 def test_a_warp_lands_within_rounding_of_exact_bilinear_sampling() -> None:
+    from videos.render.encoder import new_frame
     from videos.render.warp import Warper, WarpSource
     from videos.render.yuv import Planes
 
     # Given a smooth picture and a camera a fraction of a pixel off the grid, zoomed a little
-    rng = np.random.default_rng(3)
     ys, xs = np.mgrid[0:240, 0:240]
-    y = (128 + 60 * np.sin(xs / 7.0 + rng.random()) * np.cos(ys / 5.0)).astype(np.uint8)
-    source = WarpSource.from_planes(Planes(y, y[::2, ::2].copy(), y[1::2, 1::2].copy()))
+    picture = Planes(*((128 + 60 * np.sin(xs / (7.0 + k) + k) * np.cos(ys / (5.0 + k))).astype(np.uint8)
+                       [::sub, ::sub].copy() for k, sub in ((0, 1), (1, 2), (2, 2))))
+    source = WarpSource.from_planes(picture)
     matrix = np.array([[1.0 / 0.93, 0.0, -4.37], [0.0, 1.0 / 0.93, -6.71]])  # canvas -> screen
-    out = Planes(np.zeros((200, 200), np.uint8), np.zeros((100, 100), np.uint8), np.zeros((100, 100), np.uint8))
-    # When it is warped onto a frame
+    _frame, out = new_frame(200, 200)  # the encoder's own frame: rows padded past the picture's width
+    for plane in (out.y, out.u, out.v):
+        plane.fill(7)
+    # When it is warped onto the frame
     Warper(200, 200).warp(source, 1.0, matrix, out)
-    # Then every pixel is the exact bilinear sample, rounded (no coarse sub-pixel steps)
-    inverse = km.invert(matrix)
-    sx = inverse[0, 0] * np.arange(200) + inverse[0, 2]
-    sy = inverse[1, 1] * np.arange(200) + inverse[1, 2]
-    x0, y0 = np.floor(sx).astype(int), np.floor(sy).astype(int)
-    fx, fy = (sx - x0)[None, :], (sy - y0)[:, None]
-    s = y.astype(np.float64)
-    exact = (s[y0][:, x0] * (1 - fx) * (1 - fy) + s[y0][:, x0 + 1] * fx * (1 - fy)
-             + s[y0 + 1][:, x0] * (1 - fx) * fy + s[y0 + 1][:, x0 + 1] * fx * fy)
-    assert np.abs(out.y.astype(np.float64) - exact).max() <= 1.0
+    # Then every pixel of every plane is the exact bilinear sample, rounded
+    for plane, drawn, sub in zip((picture.y, picture.u, picture.v), (out.y, out.u, out.v), (1, 2, 2), strict=True):
+        exact = _bilinear(plane, km.plane_matrix(matrix, 1.0, sub), (200 // sub, 200 // sub))
+        assert np.abs(drawn.astype(np.float64) - exact).max() <= 0.6
+
+
+def test_a_slide_draws_only_where_its_picture_lands() -> None:
+    from videos.render.encoder import new_frame
+    from videos.render.warp import Warper, WarpSource
+    from videos.render.yuv import Planes
+
+    # Given a 60x60 picture placed at (50, 70) on a 200x200 frame that already shows something else
+    picture = Planes(np.full((60, 60), 200, np.uint8), np.full((30, 30), 90, np.uint8), np.full((30, 30), 160, np.uint8))
+    _frame, out = new_frame(200, 200)
+    for plane in (out.y, out.u, out.v):
+        plane.fill(7)
+    # When it is drawn as a slide (not covering the frame)
+    Warper(200, 200).warp(WarpSource.from_planes(picture), 1.0, np.array([[1.0, 0, 50], [0, 1.0, 70]]), out,
+                          opaque=False)
+    # Then its rectangle shows it and everything else is untouched
+    assert (out.y[70:130, 50:110] == 200).all() and (out.u[35:65, 25:55] == 90).all()
+    assert (out.v[35:65, 25:55] == 160).all()
+    assert (out.y[:66] == 7).all() and (out.y[134:] == 7).all() and (out.y[:, :46] == 7).all()
+    assert (out.y[:, 114:] == 7).all() and (out.u[:, :23] == 7).all() and (out.v[68:] == 7).all()
