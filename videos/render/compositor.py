@@ -127,9 +127,10 @@ class Compositor:
 
     def compose(self, index: int, out: Planes | np.ndarray, *, reuse: bool = True) -> bool:
         """Draw frame `index` into `out`: Planes (views, e.g. into an av.VideoFrame) or an (h*3/2, w) uint8
-        yuv420p buffer. Every pixel of `out` is written: it may hold an earlier frame (frames are reused). With `reuse`, returns False and draws nothing when the frame equals the previously
-        composed one, or differs from it only by a camera that has moved less than HOLD_PX since (the caller
-        shows that one again)."""
+        yuv420p buffer. Every pixel of `out` is written: it may hold an earlier frame (frames are reused).
+        With `reuse`, returns False and draws nothing when the frame equals the previously composed one, or
+        differs from it only by a camera that has moved less than HOLD_PX since (the caller shows that one
+        again)."""
         t = index / self.fps
         if isinstance(out, np.ndarray):
             out = frame_views(out, self.width, self.height)
