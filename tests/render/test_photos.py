@@ -75,6 +75,24 @@ def test_product_bbox_finds_cutouts_and_products_on_plain_backgrounds(tmp_path):
     assert border_color(on_white) == pytest.approx((255, 255, 255), abs=3)
 
 
+@pytest.mark.parametrize("name", ["slipon-blue-side.png", "cap-red-front.png"])
+def test_a_cutouts_box_comes_from_its_alpha_as_from_the_whole_photo(name):
+    # Given a cut-out photo (RGBA, and a palette PNG with a transparent colour)
+    photo = open_photo(EXAMPLES / name)
+    assert has_transparency(photo)
+    # When its box is found (knowing it is transparent, or finding out)
+    box = product_bbox(photo, transparent=True)
+    # Then it is where the alpha of a shrunk copy of the whole photo says: the alpha channel alone, shrunk,
+    # has the same pixels as that copy's alpha (premultiplied colours do not change alpha)
+    small = photo.resize((256, round(256 * photo.height / photo.width)), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    solid = np.asarray(small)[..., 3] >= 32
+    rows, cols = np.flatnonzero(solid.any(axis=1)), np.flatnonzero(solid.any(axis=0))
+    h, w = solid.shape
+    assert box == (cols[0] / w, rows[0] / h, (cols[-1] + 1) / w, (rows[-1] + 1) / h)
+    assert product_bbox(photo) == box
+    assert 0.0 < box[0] < box[2] < 1.0 and 0.0 < box[1] < box[3] < 1.0  # a product, not the whole frame
+
+
 def test_auto_fit_covers_close_aspects_and_contains_far_ones():
     product = (0.3, 0.3, 0.7, 0.7)
     assert choose_mode("auto", (1200, 1000), (1080, 1080), product, False) == "cover"

@@ -72,7 +72,7 @@ def _analyse(path: str, _mtime: int, _size: int) -> PhotoInfo:
     except MediaError as exc:
         raise ComposeError("product.images", str(exc)) from None
     transparent = has_transparency(img)
-    bbox = product_bbox(img)
+    bbox = product_bbox(img, transparent=transparent)
     area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
     flat = Image.alpha_composite(Image.new("RGBA", img.size, (255, 255, 255, 255)), img).convert("RGB")
     return PhotoInfo(

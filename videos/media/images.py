@@ -164,15 +164,19 @@ def _to_rgb_or_rgba(img: Image.Image) -> Image.Image:
 
 def has_transparency(img: Image.Image) -> bool:
     """True when a visible share of the photo (>= 0.1 %) is transparent or translucent."""
+    alpha = _alpha(img)
+    if alpha is None or alpha.getextrema()[0] >= 250:
+        return False
+    return np.count_nonzero(np.asarray(alpha) < 250) >= 0.001 * img.width * img.height
+
+
+def _alpha(img: Image.Image) -> Image.Image | None:
+    """The photo's alpha channel ("L"), or None when it has none."""
     if img.mode not in {"RGBA", "LA", "PA", "RGBa", "La"}:
         if "transparency" not in img.info:
-            return False
+            return None
         img = img.convert("RGBA")
-    alpha = img.getchannel("A")
-    if alpha.getextrema()[0] >= 250:
-        return False
-    histogram = alpha.histogram()
-    return sum(histogram[:250]) >= 0.001 * img.width * img.height
+    return img.getchannel("A")
 
 
 def border_color(img: Image.Image) -> tuple[int, int, int]:
@@ -187,21 +191,27 @@ def border_color(img: Image.Image) -> tuple[int, int, int]:
     return tuple(int(v) for v in np.median(border, axis=0))  # type: ignore[return-value]
 
 
-def product_bbox(img: Image.Image) -> tuple[float, float, float, float]:
-    """The product's bounding box (x0, y0, x1, y1) in 0..1; the whole frame when it can't tell."""
+def product_bbox(img: Image.Image, *, transparent: bool | None = None) -> tuple[float, float, float, float]:
+    """The product's bounding box (x0, y0, x1, y1) in 0..1; the whole frame when it can't tell.
+    `transparent`: `has_transparency(img)`, when the caller already knows it."""
+    if transparent is None:
+        transparent = has_transparency(img)
+    if transparent:
+        # A cut-out's box is where its alpha is: shrinking the alpha channel alone gives the same pixels as
+        # the alpha of a shrunk RGBA copy, without premultiplying every colour of the whole photo first.
+        alpha = np.asarray(_shrunk(_alpha(img), _ANALYSIS_SIZE))
+        h, w = alpha.shape
+        return _mask_bbox(alpha >= _ALPHA_SOLID, w, h)
     small = _analysis_copy(img)
     h, w = small.shape[:2]
-    if has_transparency(img):
-        mask = small[..., 3] >= _ALPHA_SOLID
-    else:
-        rgb = small[..., :3].astype(np.int16)
-        border = _border(rgb)
-        background = np.median(border, axis=0)
-        plain = np.max(np.abs(border - background), axis=1) <= _BG_DISTANCE
-        if plain.mean() < _PLAIN_BORDER:
-            return FULL_FRAME
-        mask = np.max(np.abs(rgb - background), axis=2) > _BG_DISTANCE
-        mask = _despeckle(mask)
+    rgb = small[..., :3].astype(np.int16)
+    border = _border(rgb)
+    background = np.median(border, axis=0)
+    plain = np.max(np.abs(border - background), axis=1) <= _BG_DISTANCE
+    if plain.mean() < _PLAIN_BORDER:
+        return FULL_FRAME
+    mask = np.max(np.abs(rgb - background), axis=2) > _BG_DISTANCE
+    mask = _despeckle(mask)
     return _mask_bbox(mask, w, h)
 
 

@@ -105,7 +105,7 @@ def prepare_photo(
     fit, the product (a cut-out's; an opaque photo is all product) is sized and centred so that it stays
     inside the frame at the largest zoom (`oversample`) about its centre."""
     transparent = has_transparency(img)
-    product = product_bbox(img)
+    product = product_bbox(img, transparent=transparent)
     mode = choose_mode(fit, img.size, canvas_size, product, transparent)
     framing = frame if mode in ("contain_color", "contain_blur") else None
     if mode == "contain_color" and not transparent:
