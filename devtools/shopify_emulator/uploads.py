@@ -8,12 +8,13 @@ errors as S3/GCS-style XML, and takes the file only as the last form field
 from __future__ import annotations
 
 import base64
-import email.parser
-import email.policy
 import hashlib
 import hmac
 import json
 from xml.sax.saxutils import escape
+
+from werkzeug.http import parse_options_header
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from devtools.shopify_emulator.state import Store
 
@@ -29,20 +30,31 @@ class UploadRefused(Exception):
 
 
 def parse_form(content_type: str, body: bytes) -> list[tuple[str, str | None, bytes]]:
-    """(name, filename, bytes) for each multipart part, in the order sent (stdlib email parser)."""
-    if not content_type.startswith("multipart/form-data"):
+    """(name, filename, bytes) for each multipart part, in the order sent. Werkzeug's sans-IO decoder: the
+    standard library's email parser took tens of milliseconds of the machine's CPU per uploaded video."""
+    kind, options = parse_options_header(content_type)
+    if kind != "multipart/form-data" or not options.get("boundary"):
         raise UploadRefused(400, "InvalidArgument", "POST requires multipart/form-data")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
-    )
-    if not message.is_multipart():
-        raise UploadRefused(400, "InvalidArgument", "malformed multipart body")
-    parts = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not name:
-            raise UploadRefused(400, "InvalidArgument", "a form part has no name")
-        parts.append((str(name), part.get_filename(), part.get_payload(decode=True) or b""))
+    decoder = MultipartDecoder(options["boundary"].encode("latin-1"))
+    decoder.receive_data(body)
+    decoder.receive_data(None)
+    parts: list[tuple[str, str | None, bytes]] = []
+    chunks: list[bytes] = []
+    name, filename = "", None
+    try:
+        while not isinstance(event := decoder.next_event(), Epilogue):
+            if isinstance(event, NeedData):  # the body ended before its closing boundary
+                raise UploadRefused(400, "InvalidArgument", "malformed multipart body")
+            if isinstance(event, Field | File):
+                if not event.name:
+                    raise UploadRefused(400, "InvalidArgument", "a form part has no name")
+                name, filename, chunks = event.name, event.filename if isinstance(event, File) else None, []
+            elif isinstance(event, Data):
+                chunks.append(event.data)
+                if not event.more_data:
+                    parts.append((name, filename, b"".join(chunks)))
+    except ValueError:
+        raise UploadRefused(400, "InvalidArgument", "malformed multipart body") from None
     return parts
 
 

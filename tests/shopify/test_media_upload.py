@@ -134,6 +134,25 @@ def test_upload_with_the_file_before_the_parameters_is_refused(admin, tiny_mp4):
     assert response.status_code == 400 and b"last form field" in response.content
 
 
+def test_an_upload_whose_body_is_cut_short_is_refused_and_stores_nothing(admin, tiny_mp4, shopify_emulator):
+    # Given a staged target and a well-formed multipart body for it, cut before its closing boundary
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    boundary = "xyz"
+    body = b""
+    for (name, filename), value in [((n, None), v.encode()) for n, v in target.parameters] + [
+            (("file", tiny_mp4.name), tiny_mp4.read_bytes())]:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + value + b"\r\n"
+    # When it is posted without the last bytes
+    response = httpx.post(target.url, content=body[:-100],
+                          headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    # Then the bucket answers a 400 in its XML and keeps nothing for that key
+    assert response.status_code == 400 and b"<Code>InvalidArgument</Code>" in response.content
+    assert b"malformed multipart body" in response.content
+    store = shopify_emulator.store
+    assert store.uploads and all(upload.data is None for upload in store.uploads.values())
+
+
 def test_upload_with_a_tampered_parameter_is_refused(admin, tiny_mp4):
     target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
     tampered = StagedTarget(target.url, target.resource_url,
