@@ -21,6 +21,10 @@ AAC_FRAME = 1024
 AUDIO_BITRATE = 160_000
 # AVCOL_PRI_BT709 / AVCOL_TRC_BT709 / AVCOL_SPC_BT709 / AVCOL_RANGE_MPEG
 BT709, RANGE_LIMITED = 1, 1
+# With frame threads, x264's lookahead runs in a thread of its own, this many frames ahead of the encoding
+# threads (0: inside the frame threads, which then wait for it). Two frames: most of the speed of x264's
+# default buffer for a few MB of it (README "Speed"); with one thread there is no lookahead thread at all.
+SYNC_LOOKAHEAD = 2
 
 
 def encoder_settings() -> dict:
@@ -73,9 +77,8 @@ class Encoder:
             ctx.thread_count = max(0, int(threads))
             ctx.color_primaries = ctx.color_trc = ctx.colorspace = BT709
             ctx.color_range = RANGE_LIMITED
-            # sync-lookahead=0: the lookahead runs in x264's frame threads instead of a thread of its own with
-            # its own buffer of frames: the same stream bit for bit, with fewer frames held (README "Speed").
-            video.options = {"preset": preset, "crf": str(crf), "profile": "high", "x264-params": "sync-lookahead=0"}
+            video.options = {"preset": preset, "crf": str(crf), "profile": "high",
+                             "x264-params": f"sync-lookahead={SYNC_LOOKAHEAD}"}
             audio = self.container.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
             audio.codec_context.bit_rate = AUDIO_BITRATE
             audio.options = {"aac_coder": aac_coder}
