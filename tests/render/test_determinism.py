@@ -15,14 +15,14 @@ from tests.render.helpers import EXAMPLES, composed_frames, decoded_frames, spec
 from videos.backends import get_backend
 
 
-def _spec():
+def _spec(last_shot_s: float = 0.7):
     return spec_of(
         [{"source": str(EXAMPLES / "cap-red-front.png"), "start": 0, "duration": 0.8,
           "motion": {"kind": "zoom_in", "strength": 0.15}},
-         {"source": str(EXAMPLES / "jeans-woman-ripped-lifestyle.jpg"), "start": 0.5, "duration": 0.7,
+         {"source": str(EXAMPLES / "jeans-woman-ripped-lifestyle.jpg"), "start": 0.5, "duration": last_shot_s,
           "motion": {"kind": "pan_right", "strength": 0.1}, "transition": {"kind": "slide_left", "duration": 0.3}}],
         size=(192, 192),
-        text=[{"text": "Red Cap 红帽", "start": 0, "duration": 1.2, "style": {"animation": "pop", "size": 30}}],
+        text=[{"text": "Red Cap 红帽", "start": 0, "duration": 0.5 + last_shot_s, "style": {"animation": "pop", "size": 30}}],
     )
 
 
@@ -55,3 +55,21 @@ def test_encoded_frames_match_across_runs(tmp_path):
         assert len(other) == len(first)
         worst = min(_psnr(x, y) for x, y in zip(first, other, strict=True))
         assert worst >= 38.0, f"a frame differs between renders of the same spec (PSNR {worst:.1f} dB)"
+
+
+def test_a_render_on_one_core_shows_every_composed_frame_in_order(tmp_path):
+    from videos.render.pipeline import SERIAL_BATCH
+
+    # Given a spec whose frame count is not a whole number of the serial arrangement's batches
+    spec = _spec(last_shot_s=0.73)
+    assert spec.frame_count % SERIAL_BATCH
+    composed = composed_frames(spec)
+    # When it is rendered on one core (composed a few frames at a time, then encoded)
+    get_backend("local").render(spec, tmp_path / "serial.mp4", cores=1)
+    shown = decoded_frames(tmp_path / "serial.mp4")
+    # Then each frame of the video is the frame composed for its place, the last partial batch included
+    assert len(shown) == len(composed)
+    for index, (frame, expected) in enumerate(zip(shown, composed, strict=True)):
+        nearest = max(range(max(0, index - 1), min(len(composed), index + 2)),
+                      key=lambda other: _psnr(frame, composed[other]))
+        assert nearest == index and _psnr(frame, expected) >= 30.0, f"frame {index}"

@@ -22,6 +22,7 @@ there is no idle core for the composing thread to use (docs/run-locally.md).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import queue
 import threading
@@ -187,6 +188,10 @@ def _cleanup(*paths: Path | None) -> None:
 # one is being encoded, one is being composed. libx264 copies each picture into its own buffers when it is
 # sent (x264_encoder_encode), so a frame's planes can be drawn into again once it has been encoded.
 _IN_FLIGHT = QUEUE_FRAMES + 2
+# "serial" composes a few frames, then encodes them: the compositor and x264 each find more of their working
+# set still in the core's caches than when they take turns every frame (a few % less CPU per render). No more
+# than the compose_thread queue holds, so `_frames` keeps every frame of a batch intact until it is encoded.
+SERIAL_BATCH = QUEUE_FRAMES + 1
 
 
 def _frames(compositor: Compositor, count: int):
@@ -233,9 +238,11 @@ def _run(compositor: Compositor, encoder: Encoder, count: int, arrangement: str,
             report(0.02 + 0.97 * (index + 1) / count, "rendering")
 
     if arrangement == "serial":
-        for index, frame in enumerate(_frames(compositor, count)):
-            encoder.encode(frame)
-            progress(index)
+        frames = _frames(compositor, count)
+        for start in range(0, count, SERIAL_BATCH):
+            for index, frame in enumerate(list(itertools.islice(frames, SERIAL_BATCH)), start):
+                encoder.encode(frame)
+                progress(index)
         return {}
     frames: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
     stop = threading.Event()
