@@ -164,6 +164,30 @@ def test_bench_render_whole_mode_reports_the_whole_command_against_the_floor(tmp
     assert (tmp_path / "out" / "whole.mp4").stat().st_size > 0
 
 
+def test_the_bench_compares_a_render_with_a_reference_frame_by_frame(tmp_path):
+    from django.core.management.base import CommandError
+
+    from videos.backends.local import LocalBackend
+    from videos.management.commands.bench_render import ssim_between
+
+    # Given renders of two photos (one twice) and a longer render of the first
+    red = product_photo(tmp_path / "red.png", size=(160, 160), color=(200, 30, 30))
+    blue = product_photo(tmp_path / "blue.png", size=(160, 160), color=(30, 30, 200), box=(0.1, 0.5, 0.5, 0.9))
+    videos = {}
+    for name, photo, seconds in (("a", red, 0.5), ("again", red, 0.5), ("other", blue, 0.5), ("longer", red, 0.6)):
+        videos[name] = tmp_path / f"{name}.mp4"
+        LocalBackend().render(spec_of([still(photo, duration=seconds)], size=(96, 96)), videos[name])
+    # When each is compared with the first
+    same_mean, same_min = ssim_between(videos["again"], videos["a"])
+    other_mean, other_min = ssim_between(videos["other"], videos["a"])
+    # Then the same case scores as the same picture, another picture far lower
+    assert same_min >= 0.99 and same_mean >= same_min
+    assert other_mean < 0.9 and other_min <= other_mean
+    # and videos of different lengths are refused, not half compared
+    with pytest.raises(CommandError, match="number of frames"):
+        ssim_between(videos["longer"], videos["a"])
+
+
 def test_a_large_webp_decodes_as_pillow_decodes_it_turned_and_reduced(tmp_path):
     # given a 6.2 MP opaque WebP (over the size decoded one at a time) turned a quarter by EXIF
     from PIL import ImageOps

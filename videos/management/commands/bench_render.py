@@ -15,6 +15,8 @@ whole_s=... floor_s=... whole_ratio=... render_s=... ratio=... peak_rss_mb=...
 The floor always encodes its AAC track; renders (and render_video) mux a soundtrack an earlier render of
 the same music and length encoded (videos/render/soundtrack.py), as a user's or a worker's next render does,
 and each run's line says which they did.
+With --reference (a render of the same case, e.g. render.mp4 kept by --keep with an earlier version), the
+last line also gives ssim_mean=... ssim_min=...: the last run's render against it, frame by frame.
 In both modes peak_rss_mb is the highest peak of any rendering process in any run (not a median). Linux
 counts a child's peak from its parent's size at the fork, so this process stays small: photos are written
 and analysed by children too.
@@ -191,6 +193,9 @@ class Command(BaseCommand):
         parser.add_argument("--arrangement", default=None, help="compose_thread, encode_thread or serial")
         parser.add_argument("--cv2-threads", type=int, default=None)
         parser.add_argument("--keep", default=None, help="keep the outputs in this folder")
+        parser.add_argument("--reference", type=Path, default=None,
+                            help="a render of the same case to compare image quality with (e.g. render.mp4 kept "
+                                 "by --keep with an earlier version): adds ssim_mean=... ssim_min=...")
         parser.add_argument("--child", choices=["render", "floor", "photos", "spec"], help="(internal)")
         parser.add_argument("--workdir", help="(internal)")
 
@@ -199,6 +204,8 @@ class Command(BaseCommand):
             self._child(options["child"], Path(options["workdir"]), options)
             return
         runs, whole, duration = max(1, options["runs"]), options["whole"], options["duration"]
+        if options["reference"]:
+            _check_reference(options["reference"])
         with tempfile.TemporaryDirectory(prefix="bench-render-") as temp:
             workdir = Path(options["keep"] or temp)
             workdir.mkdir(parents=True, exist_ok=True)
@@ -233,12 +240,16 @@ class Command(BaseCommand):
                     line += (f", whole {timed['seconds']:.2f} s (cpu {timed['cpu_s']:.2f} s, "
                              f"{timed['peak_rss_mb']:.0f} MB, {_render_seconds(timed['stdout'])})")
                 self.stdout.write(line)
+            # the last run's render against the reference: the same frames, or how far from them
+            quality = ssim_between(workdir / "render.mp4", options["reference"]) if options["reference"] else None
         render_s, floor_s = statistics.median(renders), statistics.median(floors)
         fields = f"render_s={render_s:.2f} floor_s={floor_s:.2f} ratio={render_s / floor_s:.2f} peak_rss_mb={max(rss):.0f}"
         if whole:
             whole_s = statistics.median(wholes)
             fields = (f"whole_s={whole_s:.2f} floor_s={floor_s:.2f} whole_ratio={whole_s / floor_s:.2f} "
                       f"render_s={render_s:.2f} ratio={render_s / floor_s:.2f} peak_rss_mb={max(rss):.0f}")
+        if quality is not None:
+            fields += f" ssim_mean={quality[0]:.4f} ssim_min={quality[1]:.4f}"
         self.stdout.write(fields)
 
     def _spawn(self, mode: str, workdir: Path, options: dict) -> dict:
@@ -314,6 +325,51 @@ def encode_floor(frames: list, width: int, height: int, fps: int, mixer: Mixer, 
         encoder.encode(frame)
     encoder.finish()
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def ssim_between(video: Path, reference: Path) -> tuple[float, float]:
+    """Mean and lowest per-frame SSIM of the two videos' luma (Wang et al. 2004: 11x11 Gaussian window,
+    sigma 1.5, K1 0.01, K2 0.03), frame by frame. Written out with OpenCV rather than taken from scikit-image,
+    which the project would otherwise not need."""
+    import av
+    import cv2
+
+    def luma(path: Path):
+        with av.open(str(path)) as container:
+            for frame in container.decode(video=0):
+                yield frame.to_ndarray(format="gray").astype(np.float64)
+
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    scores = []
+    pairs = zip(luma(video), luma(reference), strict=True)
+    for a, b in _checked(pairs, reference):
+        blur = lambda x: cv2.GaussianBlur(x, (11, 11), 1.5)  # noqa: E731
+        mu_a, mu_b = blur(a), blur(b)
+        var_a, var_b, cov = blur(a * a) - mu_a**2, blur(b * b) - mu_b**2, blur(a * b) - mu_a * mu_b
+        ssim = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
+        scores.append(float(ssim[5:-5, 5:-5].mean()))  # the window's full extent only
+    return statistics.mean(scores), min(scores)
+
+
+def _check_reference(path: Path) -> None:
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise CommandError(f"--reference: {path} has no video")
+    except (OSError, av.FFmpegError) as exc:
+        raise CommandError(f"--reference: cannot read {path}: {exc}") from None
+
+
+def _checked(pairs, reference: Path):  # noqa: ANN001, ANN202
+    try:
+        for a, b in pairs:
+            if a.shape != b.shape:
+                raise CommandError(f"--reference: {reference} is {b.shape[1]}x{b.shape[0]}, not {a.shape[1]}x{a.shape[0]}")
+            yield a, b
+    except ValueError:  # zip(strict=True): one ran out before the other
+        raise CommandError(f"--reference: {reference} has a different number of frames") from None
 
 
 def _render_seconds(stdout: str) -> str:
