@@ -77,7 +77,7 @@ def test_product_bbox_finds_cutouts_and_products_on_plain_backgrounds(tmp_path):
 
 @pytest.mark.parametrize("name", ["slipon-blue-side.png", "cap-red-front.png"])
 def test_a_cutouts_box_comes_from_its_alpha_as_from_the_whole_photo(name):
-    # Given a cut-out photo (RGBA, and a palette PNG with a transparent colour)
+    # Given a cut-out photo (an RGBA PNG, and a palette PNG with a transparent colour, opened as RGBA)
     photo = open_photo(EXAMPLES / name)
     assert has_transparency(photo)
     # When its box is found (knowing it is transparent, or finding out)

@@ -186,6 +186,10 @@ def test_the_bench_compares_a_render_with_a_reference_frame_by_frame(tmp_path):
     # and videos of different lengths are refused, not half compared
     with pytest.raises(CommandError, match="number of frames"):
         ssim_between(videos["longer"], videos["a"])
+    # and so is a reference the run would overwrite with its own render before comparing
+    kept = tmp_path / "kept"
+    with pytest.raises(CommandError, match="copy it first"):
+        call_command("bench_render", "--keep", str(kept), "--reference", str(kept / "render.mp4"), stdout=StringIO())
 
 
 def test_a_large_webp_decodes_as_pillow_decodes_it_turned_and_reduced(tmp_path):
@@ -262,10 +266,10 @@ class _CountingCompositor:
 
 
 def test_frames_are_drawn_into_again_only_once_the_encoder_is_done_with_them() -> None:
-    from videos.render.pipeline import _IN_FLIGHT, QUEUE_FRAMES, _frames
+    from videos.render.pipeline import _IN_FLIGHT, QUEUE_FRAMES, SERIAL_BATCH, _frames
 
-    # Given a long render whose frames the encoder reads as late as the queue allows
-    late = QUEUE_FRAMES + 1
+    # Given a long render whose frames the encoder reads as late as the queue allows (or a serial batch)
+    late = max(QUEUE_FRAMES + 1, SERIAL_BATCH - 1)
     handed: list = []
     seen: set[int] = set()
     # When the frames are handed out

@@ -135,22 +135,36 @@ def test_upload_with_the_file_before_the_parameters_is_refused(admin, tiny_mp4):
 
 
 def test_an_upload_whose_body_is_cut_short_is_refused_and_stores_nothing(admin, tiny_mp4, shopify_emulator):
-    # Given a staged target and a well-formed multipart body for it, cut before its closing boundary
+    from devtools.shopify_emulator.uploads import parse_form
+
+    # Given a staged target and a well-formed multipart body for it (its parts read back as sent)
     target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
     boundary = "xyz"
+    content_type = f"multipart/form-data; boundary={boundary}"
     body = b""
     for (name, filename), value in [((n, None), v.encode()) for n, v in target.parameters] + [
             (("file", tiny_mp4.name), tiny_mp4.read_bytes())]:
         disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
         body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + value + b"\r\n"
-    # When it is posted without the last bytes
-    response = httpx.post(target.url, content=body[:-100],
-                          headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    body += f"--{boundary}--\r\n".encode()
+    assert parse_form(content_type, body)[-1] == ("file", tiny_mp4.name, tiny_mp4.read_bytes())
+    # When it is posted without its last bytes (the end of the file and the closing boundary)
+    response = httpx.post(target.url, content=body[:-100], headers={"Content-Type": content_type})
     # Then the bucket answers a 400 in its XML and keeps nothing for that key
     assert response.status_code == 400 and b"<Code>InvalidArgument</Code>" in response.content
     assert b"malformed multipart body" in response.content
     store = shopify_emulator.store
     assert store.uploads and all(upload.data is None for upload in store.uploads.values())
+
+
+def test_an_upload_with_a_boundary_outside_latin_1_is_refused(admin, tiny_mp4):
+    # Given a staged target
+    target = create_video_upload(admin, tiny_mp4.name, tiny_mp4.stat().st_size)
+    # When a body is posted under a boundary HTTP cannot carry (RFC 2231-encoded, not latin-1)
+    response = httpx.post(target.url, content=b"--x--\r\n",
+                          headers={"Content-Type": "multipart/form-data; boundary*=UTF-8''%E2%82%AC"})
+    # Then it is refused as malformed, in the bucket's XML, not dropped
+    assert response.status_code == 400 and b"malformed multipart body" in response.content
 
 
 def test_upload_with_a_tampered_parameter_is_refused(admin, tiny_mp4):

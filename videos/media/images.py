@@ -171,12 +171,12 @@ def has_transparency(img: Image.Image) -> bool:
 
 
 def _alpha(img: Image.Image) -> Image.Image | None:
-    """The photo's alpha channel ("L"), or None when it has none."""
+    """The photo's alpha channel ("L"; "a" in the premultiplied modes), or None when it has none."""
     if img.mode not in {"RGBA", "LA", "PA", "RGBa", "La"}:
         if "transparency" not in img.info:
             return None
         img = img.convert("RGBA")
-    return img.getchannel("A")
+    return img.getchannel(img.getbands()[-1])
 
 
 def border_color(img: Image.Image) -> tuple[int, int, int]:
@@ -196,12 +196,14 @@ def product_bbox(img: Image.Image, *, transparent: bool | None = None) -> tuple[
     `transparent`: `has_transparency(img)`, when the caller already knows it."""
     if transparent is None:
         transparent = has_transparency(img)
-    if transparent:
-        # A cut-out's box is where its alpha is: shrinking the alpha channel alone gives the same pixels as
-        # the alpha of a shrunk RGBA copy, without premultiplying every colour of the whole photo first.
-        alpha = np.asarray(_shrunk(_alpha(img), _ANALYSIS_SIZE))
-        h, w = alpha.shape
-        return _mask_bbox(alpha >= _ALPHA_SOLID, w, h)
+    alpha = _alpha(img) if transparent else None
+    if alpha is not None:
+        # A cut-out's box is where its alpha is. For RGBA and LA photos (what open_photo and load_photo give),
+        # shrinking the alpha channel alone gives the same pixels as the alpha of a shrunk copy of the photo,
+        # without premultiplying every colour of the whole photo first.
+        small_alpha = np.asarray(_shrunk(alpha, _ANALYSIS_SIZE))
+        h, w = small_alpha.shape
+        return _mask_bbox(small_alpha >= _ALPHA_SOLID, w, h)
     small = _analysis_copy(img)
     h, w = small.shape[:2]
     rgb = small[..., :3].astype(np.int16)

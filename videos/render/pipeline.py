@@ -189,9 +189,11 @@ def _cleanup(*paths: Path | None) -> None:
 # sent (x264_encoder_encode), so a frame's planes can be drawn into again once it has been encoded.
 _IN_FLIGHT = QUEUE_FRAMES + 2
 # "serial" composes a few frames, then encodes them: the compositor and x264 each find more of their working
-# set still in the core's caches than when they take turns every frame (a few % less CPU per render). No more
-# than the compose_thread queue holds, so `_frames` keeps every frame of a batch intact until it is encoded.
+# set still in the core's caches than when they take turns every frame. A batch's oldest frame is then
+# SERIAL_BATCH - 1 frames old when it is encoded, which `_frames` keeps intact (it draws into a frame again
+# only more than _IN_FLIGHT frames after handing it out).
 SERIAL_BATCH = QUEUE_FRAMES + 1
+assert SERIAL_BATCH <= _IN_FLIGHT
 
 
 def _frames(compositor: Compositor, count: int):

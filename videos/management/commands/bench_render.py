@@ -24,6 +24,7 @@ and analysed by children too.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import resource
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import time
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -204,11 +206,11 @@ class Command(BaseCommand):
             self._child(options["child"], Path(options["workdir"]), options)
             return
         runs, whole, duration = max(1, options["runs"]), options["whole"], options["duration"]
-        if options["reference"]:
-            _check_reference(options["reference"])
         with tempfile.TemporaryDirectory(prefix="bench-render-") as temp:
             workdir = Path(options["keep"] or temp)
             workdir.mkdir(parents=True, exist_ok=True)
+            if options["reference"]:
+                _check_reference(options["reference"], workdir / "render.mp4")
             if options["photos"] == [Path("large")]:
                 # Written by a child process: a child's peak RSS counts its parent's at the fork.
                 self._spawn("photos", workdir, options)
@@ -334,42 +336,46 @@ def ssim_between(video: Path, reference: Path) -> tuple[float, float]:
     import av
     import cv2
 
-    def luma(path: Path):
+    def luma(path: Path) -> Iterator[np.ndarray]:
         with av.open(str(path)) as container:
             for frame in container.decode(video=0):
                 yield frame.to_ndarray(format="gray").astype(np.float64)
 
+    def blur(x: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(x, (11, 11), 1.5)
+
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
     scores = []
-    pairs = zip(luma(video), luma(reference), strict=True)
-    for a, b in _checked(pairs, reference):
-        blur = lambda x: cv2.GaussianBlur(x, (11, 11), 1.5)  # noqa: E731
-        mu_a, mu_b = blur(a), blur(b)
-        var_a, var_b, cov = blur(a * a) - mu_a**2, blur(b * b) - mu_b**2, blur(a * b) - mu_a * mu_b
-        ssim = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
-        scores.append(float(ssim[5:-5, 5:-5].mean()))  # the window's full extent only
+    try:
+        for a, b in itertools.zip_longest(luma(video), luma(reference)):
+            if a is None or b is None:
+                raise CommandError(f"--reference: {reference} has a different number of frames")
+            if a.shape != b.shape:
+                raise CommandError(f"--reference: {reference} is {b.shape[1]}x{b.shape[0]}, "
+                                   f"not {a.shape[1]}x{a.shape[0]}")
+            mu_a, mu_b = blur(a), blur(b)
+            var_a, var_b, cov = blur(a * a) - mu_a**2, blur(b * b) - mu_b**2, blur(a * b) - mu_a * mu_b
+            ssim = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
+            scores.append(float(ssim[5:-5, 5:-5].mean()))  # the window's full extent only
+    except av.FFmpegError as exc:
+        raise CommandError(f"--reference: cannot decode {reference} or the render: {exc}") from None
+    if not scores:
+        raise CommandError(f"--reference: no frames to compare in {reference}")
     return statistics.mean(scores), min(scores)
 
 
-def _check_reference(path: Path) -> None:
+def _check_reference(path: Path, render: Path) -> None:
+    """The reference must be a readable video, and not the file this run's render will overwrite."""
     import av
 
+    if path.resolve() == render.resolve():
+        raise CommandError(f"--reference: {path} is where this run writes its own render (--keep): copy it first")
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
                 raise CommandError(f"--reference: {path} has no video")
     except (OSError, av.FFmpegError) as exc:
         raise CommandError(f"--reference: cannot read {path}: {exc}") from None
-
-
-def _checked(pairs, reference: Path):  # noqa: ANN001, ANN202
-    try:
-        for a, b in pairs:
-            if a.shape != b.shape:
-                raise CommandError(f"--reference: {reference} is {b.shape[1]}x{b.shape[0]}, not {a.shape[1]}x{a.shape[0]}")
-            yield a, b
-    except ValueError:  # zip(strict=True): one ran out before the other
-        raise CommandError(f"--reference: {reference} has a different number of frames") from None
 
 
 def _render_seconds(stdout: str) -> str:
