@@ -240,9 +240,9 @@ def _run(compositor: Compositor, encoder: Encoder, count: int, arrangement: str,
             report(0.02 + 0.97 * (index + 1) / count, "rendering")
 
     if arrangement == "serial":
-        frames = _frames(compositor, count)
+        drawn = _frames(compositor, count)
         for start in range(0, count, SERIAL_BATCH):
-            for index, frame in enumerate(list(itertools.islice(frames, SERIAL_BATCH)), start):
+            for index, frame in enumerate(list(itertools.islice(drawn, SERIAL_BATCH)), start):
                 encoder.encode(frame)
                 progress(index)
         return {}
