@@ -199,7 +199,7 @@ assert SERIAL_BATCH <= _IN_FLIGHT
 def _frames(compositor: Compositor, count: int):
     """Yield the video frames in order, composed straight into each frame's planes; an unchanged frame is
     the same VideoFrame object again. A few frames are drawn into in turn rather than one allocated per
-    frame: a new 1.75 MB buffer per frame made the heap creep (and mmap'd ones cost page faults)."""
+    frame: a new frame buffer each time made the heap creep (and mmap'd ones cost page faults)."""
     shown = None
     handed: deque[tuple[int, tuple]] = deque()  # (index last handed out, frame), oldest first
     spare: list[tuple] = []
